@@ -1,0 +1,151 @@
+// Package storage keeps Lead Coach's state in one SQLite file: users, what
+// was sent to them and what they answered. It owns the schema (numbered
+// migrations embedded in the binary) and every query; callers get plain
+// structs and named errors.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver (pure Go, no cgo)
+)
+
+// ErrNotFound is returned when a requested row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// BusyTimeout is how long a write waits for another connection's lock
+// before failing with SQLITE_BUSY.
+const BusyTimeout = 5 * time.Second
+
+// DB is an open Lead Coach database. Writes go through a single connection
+// (SQLite allows one writer at a time, and one connection avoids lock
+// contention inside the process); reads use a small pool of their own.
+type DB struct {
+	write *sql.DB
+	read  *sql.DB
+	path  string
+	now   func() time.Time
+}
+
+// Option changes how Open sets up the database.
+type Option func(*DB)
+
+// WithClock makes the database use now instead of time.Now for the times it
+// records. Tests use it to fix "now".
+func WithClock(now func() time.Time) Option {
+	return func(db *DB) { db.now = now }
+}
+
+// Open opens (creating if needed, with mode 0600) the SQLite database at
+// path and applies any pending migrations. It returns an error if the file
+// cannot be created, is not a SQLite database, or a migration fails; in
+// that case nothing is changed on disk beyond what a completed migration
+// wrote.
+func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
+	db := &DB{path: path, now: time.Now}
+	for _, opt := range opts {
+		opt(db)
+	}
+	if err := createPrivate(path); err != nil {
+		return nil, err
+	}
+
+	var err error
+	if db.write, err = sql.Open("sqlite", dsn(path, false)); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db.write.SetMaxOpenConns(1)
+	db.write.SetConnMaxIdleTime(0)
+	db.write.SetConnMaxLifetime(0)
+
+	if db.read, err = sql.Open("sqlite", dsn(path, true)); err != nil {
+		db.write.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db.read.SetMaxOpenConns(4)
+
+	if err := db.write.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := migrate(ctx, db.write, migrationFiles, db.now); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// createPrivate makes sure the database file exists with mode 0600 before
+// SQLite opens it: SQLite would otherwise create it with the umask's mode,
+// and its -wal and -shm files copy the main file's mode.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("create database file: %w", err)
+	}
+	return f.Close()
+}
+
+// dsn builds the modernc.org/sqlite connection string. Writes take the
+// write lock when the transaction begins (_txlock=immediate), so two
+// processes on one file queue up instead of failing half-way with
+// SQLITE_BUSY on upgrade.
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", BusyTimeout.Milliseconds()))
+	q.Add("_pragma", "journal_mode(WAL)")
+	// FULL: a committed reply survives power loss, not only a crash.
+	q.Add("_pragma", "synchronous(FULL)")
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+// Close closes the database. Pending writes are complete when it returns.
+func (db *DB) Close() error {
+	var errs []error
+	if db.read != nil {
+		errs = append(errs, db.read.Close())
+	}
+	if db.write != nil {
+		errs = append(errs, db.write.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Ping checks that the database answers a query. It returns the driver's
+// error if not.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	if err := db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("ping database: %w", err)
+	}
+	return nil
+}
+
+// Path returns the file the database was opened from.
+func (db *DB) Path() string { return db.path }
+
+// withTx runs fn inside one write transaction, committing if fn returns nil
+// and rolling back otherwise. "now" is fixed once for the whole transaction.
+func (db *DB) withTx(ctx context.Context, fn func(tx *sql.Tx, now int64) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	if err := fn(tx, db.now().UTC().Unix()); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
