@@ -1,0 +1,185 @@
+// Package prompts holds Lead Coach's content: the tips answered by
+// /lead-tip, the nudges sent to managers and the weekly team prompts, each
+// written in our own words from one of the source articles and naming it.
+// The content lives in embedded JSON files under data/, so adding a tip
+// needs no code; Load validates every record.
+package prompts
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+)
+
+//go:embed data/*.json
+var dataFiles embed.FS
+
+// Article is one of the source articles the content paraphrases.
+type Article struct {
+	File  string `json:"file"`  // file name in the articles folder
+	Title string `json:"title"` // the title to cite
+}
+
+// Source names the article a tip, nudge or team prompt is drawn from.
+type Source struct {
+	Title string `json:"title"`
+	File  string `json:"file"`
+}
+
+// Topic is a subject a new manager asks about, such as delegation.
+type Topic struct {
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	Summary string `json:"summary"`
+	// Keywords are everyday words managers use for the topic that its
+	// title and summary do not contain ("1:1", "deadline", "morale"). They
+	// are only searched, never shown.
+	Keywords []string `json:"keywords,omitempty"`
+}
+
+// Tip is one piece of advice answered by /lead-tip.
+type Tip struct {
+	ID     string   `json:"id"`
+	Topic  string   `json:"topic"`          // primary topic id
+	Also   []string `json:"also,omitempty"` // secondary topic ids
+	Text   string   `json:"text"`
+	Try    string   `json:"try,omitempty"` // one thing to do this week
+	Source Source   `json:"source"`
+}
+
+// Nudge is a small challenge for the week, sent to a subscribed manager.
+type Nudge struct {
+	ID        string `json:"id"`
+	Kind      string `json:"kind"` // e.g. delegate, ask-feedback, hard-conversation
+	Title     string `json:"title"`
+	Challenge string `json:"challenge"`
+	Why       string `json:"why"`
+	Question  string `json:"question"`
+	Topic     string `json:"topic"`
+	Source    Source `json:"source"`
+}
+
+// TeamPrompt is a weekly question posted in a team channel.
+type TeamPrompt struct {
+	ID     string `json:"id"`
+	Text   string `json:"text"`
+	Topic  string `json:"topic"`
+	Source Source `json:"source"`
+}
+
+// Library is the loaded, validated content with its search index. It is
+// read-only after Load and safe for concurrent use.
+type Library struct {
+	Articles    []Article
+	Topics      []Topic
+	Tips        []Tip
+	Nudges      []Nudge
+	TeamPrompts []TeamPrompt
+
+	topicIndex map[string]int
+	tipIndex   map[string]int
+	nudgeIndex map[string]int
+	search     *index
+}
+
+// Load reads the embedded content. It returns an error if any record is
+// invalid; the tests make sure the shipped content never is.
+func Load() (*Library, error) {
+	sub, err := fs.Sub(dataFiles, "data")
+	if err != nil {
+		return nil, err
+	}
+	return LoadFS(sub)
+}
+
+// LoadFS reads content from fsys, which holds articles.json, topics.json,
+// tips.json, nudges.json, team_prompts.json and synonyms.json. It returns
+// an error naming the file and record for the first problems found.
+func LoadFS(fsys fs.FS) (*Library, error) {
+	lib := &Library{}
+	files := []struct {
+		name string
+		dst  any
+	}{
+		{"articles.json", &lib.Articles},
+		{"topics.json", &lib.Topics},
+		{"tips.json", &lib.Tips},
+		{"nudges.json", &lib.Nudges},
+		{"team_prompts.json", &lib.TeamPrompts},
+	}
+	for _, f := range files {
+		if err := readJSON(fsys, f.name, f.dst); err != nil {
+			return nil, err
+		}
+	}
+	var syn map[string][]string
+	if err := readJSON(fsys, "synonyms.json", &syn); err != nil {
+		return nil, err
+	}
+	if err := lib.validate(); err != nil {
+		return nil, err
+	}
+	lib.topicIndex = indexBy(lib.Topics, func(t Topic) string { return t.ID })
+	lib.tipIndex = indexBy(lib.Tips, func(t Tip) string { return t.ID })
+	lib.nudgeIndex = indexBy(lib.Nudges, func(n Nudge) string { return n.ID })
+	lib.search = newIndex(lib, syn)
+	return lib, nil
+}
+
+func readJSON(fsys fs.FS, name string, dst any) error {
+	b, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", name, err)
+	}
+	if err := json.Unmarshal(b, dst); err != nil {
+		return fmt.Errorf("parse %s: %w", name, err)
+	}
+	return nil
+}
+
+func indexBy[T any](items []T, key func(T) string) map[string]int {
+	m := make(map[string]int, len(items))
+	for i, it := range items {
+		m[key(it)] = i
+	}
+	return m
+}
+
+// Topic returns the topic with id, and false if there is none.
+func (l *Library) Topic(id string) (Topic, bool) {
+	i, ok := l.topicIndex[id]
+	if !ok {
+		return Topic{}, false
+	}
+	return l.Topics[i], true
+}
+
+// Tip returns the tip with id, and false if there is none.
+func (l *Library) Tip(id string) (Tip, bool) {
+	i, ok := l.tipIndex[id]
+	if !ok {
+		return Tip{}, false
+	}
+	return l.Tips[i], true
+}
+
+// Nudge returns the nudge with id, and false if there is none.
+func (l *Library) Nudge(id string) (Nudge, bool) {
+	i, ok := l.nudgeIndex[id]
+	if !ok {
+		return Nudge{}, false
+	}
+	return l.Nudges[i], true
+}
+
+// TopicTips returns the tips whose primary topic is id, in library order.
+func (l *Library) TopicTips(id string) []Tip {
+	var out []Tip
+	for _, t := range l.Tips {
+		if t.Topic == id {
+			out = append(out, t)
+		}
+	}
+	return out
+}

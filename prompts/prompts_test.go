@@ -1,0 +1,293 @@
+package prompts
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func loadTest(t testing.TB) *Library {
+	t.Helper()
+	lib, err := Load()
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	return lib
+}
+
+// The topics the product promises, with the exact ids other code and the
+// README use.
+var requiredTopics = []string{
+	"delegation", "letting-go", "micromanagement", "feedback", "hard-conversations", "conflict",
+	"communication", "listening", "emotional-intelligence", "coaching", "motivation",
+	"trust-credibility", "team-building", "goals", "time-management", "strategy", "business",
+	"decision-making", "project-management", "politics", "mentorship", "continuous-learning",
+	"humility", "mindset", "career-path", "technical-balance",
+}
+
+func TestLibraryContent(t *testing.T) {
+	lib := loadTest(t)
+	if got := len(lib.Tips); got < 80 {
+		t.Errorf("%d tips, want at least 80", got)
+	}
+	if got := len(lib.Nudges); got < 30 {
+		t.Errorf("%d nudges, want at least 30", got)
+	}
+	if got := len(lib.TeamPrompts); got < 26 {
+		t.Errorf("%d team prompts, want at least 26", got)
+	}
+	for _, id := range requiredTopics {
+		if _, ok := lib.Topic(id); !ok {
+			t.Errorf("topic %q missing", id)
+		}
+	}
+	for _, kind := range []string{"delegate", "ask-feedback", "hard-conversation"} {
+		n := 0
+		for _, nd := range lib.Nudges {
+			if nd.Kind == kind {
+				n++
+			}
+		}
+		if n == 0 {
+			t.Errorf("no nudge of kind %q", kind)
+		}
+	}
+	for _, tip := range lib.Tips {
+		if !strings.Contains(strings.ToLower(" "+tip.Text+" "+tip.Try), "you") {
+			t.Errorf("tip %s is not written in the second person", tip.ID)
+		}
+	}
+}
+
+// Every cited article must be one of the real source files, with its title.
+// The articles live outside this repository (../shared/articles beside the
+// checkout, as on every developer machine and in CI).
+func TestSourcesExist(t *testing.T) {
+	lib := loadTest(t)
+	dir := filepath.Join("..", "..", "shared", "articles")
+	if _, err := os.Stat(dir); err != nil {
+		t.Fatalf("source articles not found at %s: %v", dir, err)
+	}
+	for _, a := range lib.Articles {
+		if _, err := os.Stat(filepath.Join(dir, a.File)); err != nil {
+			t.Errorf("article %s: %v", a.File, err)
+		}
+	}
+}
+
+func TestValidateRejectsBadRecords(t *testing.T) {
+	good := func() *Library {
+		lib := loadTest(t)
+		cp := *lib
+		cp.Tips = append([]Tip(nil), lib.Tips...)
+		cp.Nudges = append([]Nudge(nil), lib.Nudges...)
+		cp.Topics = append([]Topic(nil), lib.Topics...)
+		return &cp
+	}
+	tests := []struct {
+		name   string
+		change func(*Library)
+		want   string
+	}{
+		{"duplicate id", func(l *Library) { l.Tips[1].ID = l.Tips[0].ID }, "duplicate id"},
+		{"unknown topic", func(l *Library) { l.Tips[0].Topic = "astrology" }, "unknown topic"},
+		{"too long", func(l *Library) { l.Tips[0].Text = strings.Repeat("you ", 80) }, "at most 300"},
+		{"empty text", func(l *Library) { l.Tips[0].Text = " " }, "text is required"},
+		{"markup", func(l *Library) { l.Tips[0].Text = "you <!channel>" }, "contains <"},
+		{"unknown article", func(l *Library) { l.Tips[0].Source.File = "nope.txt" }, "not one of the articles"},
+		{"wrong title", func(l *Library) { l.Tips[0].Source.Title = "Another" }, "does not match"},
+		{"bad id", func(l *Library) { l.Tips[0].ID = "Not An Id" }, "kebab-case"},
+		{"nudge without question", func(l *Library) { l.Nudges[0].Question = "" }, "question is required"},
+		{"too many keywords", func(l *Library) { l.Topics[0].Keywords = make([]string, 16) }, "at most 15"},
+		{"empty keyword", func(l *Library) { l.Topics[0].Keywords = []string{"ok", " "} }, "keyword is required"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lib := good()
+			tt.change(lib)
+			err := lib.validate()
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("validate() = %v, want an error containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+type labelledQuery struct {
+	Q      string   `json:"q"`
+	Topics []string `json:"topics"`
+}
+
+// Labelled question sets. queries.json is the set the search was tuned
+// on; the held-out sets show how well that tuning carries over to questions
+// it was not tuned on. Each was written, labelled and frozen before it was
+// first run:
+//   - queries_holdout.json before any tuning. It scored 77.5% top-1 on its
+//     first run; its misses were then studied and led to general fixes
+//     (hyphenated words, stem overrides, dropping synonyms for words with
+//     several meanings).
+//   - queries_holdout2.json after those fixes. It scored 67.5% top-1, which
+//     showed the vocabulary was too narrow; its misses led to a second,
+//     topic-by-topic pass over the synonym table.
+//   - queries_holdout3.json just before that pass, by the same person who
+//     then wrote the pass, so its wording leaked into the synonyms: its
+//     score is optimistic.
+//   - queries_external.json after all tuning: titles of public questions
+//     and articles by managers (Reddit r/managers and r/ExperiencedDevs,
+//     Hacker News, management blogs), labelled before the first run, so
+//     neither their wording nor their answers shaped the search. It is the
+//     honest estimate. Keep it that way: a question that must work belongs
+//     in queries.json, and the next round of tuning needs new held-out
+//     questions.
+const (
+	tunedQueries    = "queries.json"
+	holdoutQueries  = "queries_holdout.json"
+	holdout2Queries = "queries_holdout2.json"
+	holdout3Queries = "queries_holdout3.json"
+	externalQueries = "queries_external.json"
+)
+
+func loadQueries(t testing.TB, name string) []labelledQuery {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var qs []labelledQuery
+	if err := json.Unmarshal(b, &qs); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return qs
+}
+
+// accuracy answers every labelled question and counts how often the topic
+// of the tip returned is one a mentor would accept (top-1, the tip
+// /lead-tip shows) and how often one of the three best-scored tips has such
+// a topic (top-3). It logs every top-1 miss.
+func accuracy(t *testing.T, lib *Library, qs []labelledQuery) (top1, top3 float64) {
+	t.Helper()
+	var n1, n3 int
+	for _, q := range qs {
+		ok := map[string]bool{}
+		for _, tp := range q.Topics {
+			if _, known := lib.Topic(tp); !known {
+				t.Errorf("query %q labelled with unknown topic %q", q.Q, tp)
+			}
+			ok[tp] = true
+		}
+		a := lib.Answer(q.Q, nil)
+		if a.Matched && ok[a.Tip.Topic] {
+			n1++
+		} else {
+			t.Logf("miss: %-60q got %s (matched=%v), want %v", q.Q, a.Tip.Topic, a.Matched, q.Topics)
+		}
+		hit3 := false
+		if lib.search.topicFor(lib.search.tokens(q.Q, nil)) != "" {
+			hit3 = ok[a.Tip.Topic]
+		}
+		for _, r := range lib.Search(q.Q, 3) {
+			hit3 = hit3 || ok[r.Tip.Topic]
+		}
+		if hit3 {
+			n3++
+		}
+	}
+	return 100 * float64(n1) / float64(len(qs)), 100 * float64(n3) / float64(len(qs))
+}
+
+// TestAccuracy checks the answers to the labelled questions. Top-1 on the
+// tuned set must stay at 90% or more. The held-out sets are only reported:
+// if the blind one (queries_external.json) falls far below the tuned set
+// (under 75%), the synonyms and weights fit the tuned questions rather than
+// how managers talk, and should be made more general.
+func TestAccuracy(t *testing.T) {
+	lib := loadTest(t)
+	tuned := loadQueries(t, tunedQueries)
+	if len(tuned) < 60 {
+		t.Fatalf("%d labelled queries, want at least 60", len(tuned))
+	}
+	p1, p3 := accuracy(t, lib, tuned)
+	t.Logf("accuracy over %d tuned queries: top-1 %.1f%%, top-3 %.1f%%", len(tuned), p1, p3)
+	if p1 < 90 {
+		t.Errorf("top-1 accuracy %.1f%%, want at least 90%%", p1)
+	}
+
+	for _, name := range []string{holdoutQueries, holdout2Queries, holdout3Queries, externalQueries} {
+		qs := loadQueries(t, name)
+		h1, h3 := accuracy(t, lib, qs)
+		t.Logf("accuracy over %d held-out queries (%s): top-1 %.1f%%, top-3 %.1f%%", len(qs), name, h1, h3)
+	}
+}
+
+func TestAnswer(t *testing.T) {
+	lib := loadTest(t)
+	tests := []struct {
+		query     string
+		wantTopic string
+		matched   bool
+	}{
+		{"delegation", "delegation", true},
+		{"Time Management", "time-management", true},
+		{"emotional intelligence", "emotional-intelligence", true},
+		{"Hard conversation", "hard-conversations", true},
+		// delegation-stop-fixing-bugs is about exactly this.
+		{"I keep fixing my team's bugs myself", "delegation", true},
+		{"two of my engineers argue in every review", "conflict", true},
+		{"how do I explain tech debt to my VP", "communication", true},
+		// British and American spellings find the same tips.
+		{"how do I prioritise my week", "time-management", true},
+		{"how do I prioritize my week", "time-management", true},
+		// Nothing, or only common words, matched: a general tip.
+		{"zebra quantum banana", "mindset", false},
+		{"asdf", "mindset", false},
+		{"what's for lunch", "mindset", false},
+		{"my team", "mindset", false},
+		{"", "mindset", false},
+		{"   ", "mindset", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			a := lib.Answer(tt.query, nil)
+			if a.Matched != tt.matched || a.Tip.Topic != tt.wantTopic {
+				t.Errorf("Answer(%q) = topic %s matched %v, want %s matched %v", tt.query, a.Tip.Topic, a.Matched, tt.wantTopic, tt.matched)
+			}
+			if a.Tip.Text == "" || a.Topic.ID != a.Tip.Topic {
+				t.Errorf("Answer(%q) = %+v: empty tip or topic mismatch", tt.query, a)
+			}
+			if !tt.matched && len(a.Suggestions) == 0 {
+				t.Errorf("Answer(%q): no topic suggestions when nothing matched", tt.query)
+			}
+		})
+	}
+}
+
+func TestAnswerPrefersUnseen(t *testing.T) {
+	lib := loadTest(t)
+	first := lib.Answer("delegation", nil)
+	seen := map[string]bool{first.Tip.ID: true}
+	second := lib.Answer("delegation", func(id string) bool { return seen[id] })
+	if second.Tip.ID == first.Tip.ID {
+		t.Errorf("second answer repeated %s although unseen delegation tips exist", first.Tip.ID)
+	}
+	another, ok := lib.Another("delegation", first.Tip.ID, nil)
+	if !ok || another.Tip.ID == first.Tip.ID || another.Tip.Topic != "delegation" {
+		t.Errorf("Another = %+v, %v; want another delegation tip", another.Tip, ok)
+	}
+	if _, ok := lib.Another("astrology", "", nil); ok {
+		t.Error("Another of an unknown topic: got ok")
+	}
+}
+
+// BenchmarkSearch answers the tuned questions in turn; the target is well
+// under 50µs per answer on one core.
+func BenchmarkSearch(b *testing.B) {
+	lib := loadTest(b)
+	qs := loadQueries(b, tunedQueries)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		lib.Answer(qs[i%len(qs)].Q, nil)
+	}
+}
