@@ -1,0 +1,39 @@
+package storage
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+func TestTipsSeen(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	db := openTest(t, WithClock(func() time.Time { return now }))
+
+	for _, rec := range []struct{ user, tip string }{{"U1", "a"}, {"U1", "b"}, {"U1", "a"}, {"U2", "a"}} {
+		if err := db.RecordTipShown(ctx, rec.user, rec.tip); err != nil {
+			t.Fatal(err)
+		}
+		now = now.Add(time.Minute)
+	}
+	got, err := db.TipsSeen(ctx, "U1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got["a"].Times != 2 || got["b"].Times != 1 {
+		t.Errorf("TipsSeen(U1) = %+v, want a twice and b once", got)
+	}
+	if !got["a"].LastSeen.After(got["a"].FirstSeen) {
+		t.Errorf("tip a: last seen %v not after first seen %v", got["a"].LastSeen, got["a"].FirstSeen)
+	}
+	// Another user's history is separate.
+	other, err := db.TipsSeen(ctx, "U2")
+	if err != nil || len(other) != 1 || other["a"].Times != 1 {
+		t.Errorf("TipsSeen(U2) = %+v, %v", other, err)
+	}
+	none, err := db.TipsSeen(ctx, "U3")
+	if err != nil || len(none) != 0 {
+		t.Errorf("TipsSeen(U3) = %+v, %v; want empty", none, err)
+	}
+}
