@@ -1,0 +1,124 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/leadcoach/leadbot/prompts"
+)
+
+// Action ids of the buttons the bot puts in messages.
+const (
+	actionAnotherTip = "tip_another"
+	actionShareTip   = "tip_share"
+)
+
+// message is a reply: a plain-text fallback (shown in notifications) and
+// Block Kit blocks.
+type message struct {
+	text   string
+	blocks []slack.Block
+}
+
+func (m message) options() []slack.MsgOption {
+	opts := []slack.MsgOption{slack.MsgOptionText(m.text, false)}
+	if len(m.blocks) > 0 {
+		opts = append(opts, slack.MsgOptionBlocks(m.blocks...))
+	}
+	return opts
+}
+
+func textMessage(text string) message {
+	return message{text: text, blocks: []slack.Block{section(text)}}
+}
+
+func section(mrkdwn string) *slack.SectionBlock {
+	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, mrkdwn, false, false), nil, nil)
+}
+
+func contextLine(mrkdwn string) *slack.ContextBlock {
+	return slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, mrkdwn, false, false))
+}
+
+func button(actionID, label, value string) *slack.ButtonBlockElement {
+	return slack.NewButtonBlockElement(actionID, value, slack.NewTextBlockObject(slack.PlainTextType, label, false, false))
+}
+
+// noMatchIntro is the line shown above a general tip when a search found
+// nothing that fits.
+func noMatchIntro(a prompts.Answer, searched bool) string {
+	if searched && !a.Matched {
+		return msgNoMatch
+	}
+	return ""
+}
+
+// tipMessage renders an answer: an optional intro, the tip, the thing to
+// try this week, where it comes from, and the "Another tip" and "Share in
+// channel" buttons. The content is ours and validated free of mrkdwn
+// control characters, but it is escaped anyway.
+func tipMessage(a prompts.Answer, searched bool) message {
+	var blocks []slack.Block
+	if intro := noMatchIntro(a, searched); intro != "" {
+		blocks = append(blocks, contextLine(intro))
+	}
+	blocks = append(blocks, section(":bulb: "+escape(a.Tip.Text)))
+	if a.Tip.Try != "" {
+		blocks = append(blocks, section("*Try this week:* "+escape(a.Tip.Try)))
+	}
+	blocks = append(blocks, contextLine(fmt.Sprintf("%s · from _%s_", escape(a.Topic.Title), escape(a.Tip.Source.Title))))
+	if len(a.Suggestions) > 0 {
+		var names []string
+		for _, t := range a.Suggestions {
+			names = append(names, "`"+t.ID+"`")
+		}
+		blocks = append(blocks, contextLine("You could also ask about "+strings.Join(names, ", ")+", or type `/lead-tip topics` for all of them."))
+	}
+	blocks = append(blocks, slack.NewActionBlock("tip_actions",
+		button(actionAnotherTip, "Another tip", a.Tip.Topic+"|"+a.Tip.ID),
+		button(actionShareTip, "Share in channel", a.Tip.ID),
+	))
+	return message{text: a.Tip.Text, blocks: blocks}
+}
+
+// sharedTipMessage is a tip posted for everyone in a channel, attributed
+// to the person who shared it.
+func sharedTipMessage(userID string, tip prompts.Tip, topic prompts.Topic) message {
+	blocks := []slack.Block{
+		section(":bulb: " + escape(tip.Text)),
+	}
+	if tip.Try != "" {
+		blocks = append(blocks, section("*Try this week:* "+escape(tip.Try)))
+	}
+	blocks = append(blocks, contextLine(fmt.Sprintf("Shared by %s from Lead Coach · %s · from _%s_",
+		mention(userID), escape(topic.Title), escape(tip.Source.Title))))
+	return message{text: "A tip shared from Lead Coach: " + tip.Text, blocks: blocks}
+}
+
+func helpMessage() message {
+	text := strings.Join([]string{
+		"*Lead Coach* gives you short, practical tips for your first months as a manager.",
+		"• `/lead-tip` a tip you have not seen yet",
+		"• `/lead-tip delegation` a tip on a topic",
+		"• `/lead-tip my team misses deadlines` the best tip for your question",
+		"• `/lead-tip topics` every topic you can ask about",
+		"• `/lead-tip help` this list",
+	}, "\n")
+	return message{text: "How to use /lead-tip", blocks: []slack.Block{section(text)}}
+}
+
+func topicsMessage(lib *prompts.Library) message {
+	var lines []string
+	for _, t := range lib.Topics {
+		lines = append(lines, fmt.Sprintf("• `%s` %s", t.ID, escape(t.Title)))
+	}
+	return message{
+		text: "Topics you can ask about",
+		blocks: []slack.Block{
+			section("*Topics you can ask about* (for example `/lead-tip " + lib.Topics[0].ID + "`)"),
+			section(strings.Join(lines, "\n")),
+		},
+	}
+}

@@ -1,0 +1,125 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/leadcoach/leadbot/bot/slackfake"
+	"github.com/leadcoach/leadbot/prompts"
+	"github.com/leadcoach/leadbot/storage"
+)
+
+// lockedBuffer collects logs from the bot's goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// testBot is a Bot running against a fake Slack, with a real database in
+// a temporary directory.
+type testBot struct {
+	*Bot
+	fake *slackfake.Server
+	db   *storage.DB
+	logs *lockedBuffer
+	stop func() error
+}
+
+// newTestBot starts a bot with cfg's zero fields filled in: the fake's
+// API, a fresh database and the shipped content library.
+func newTestBot(t *testing.T, cfg Config) *testBot {
+	t.Helper()
+	fake, err := slackfake.New(slackfake.Options{PingInterval: 500 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fake.Close() })
+	ctx := context.Background()
+	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "leadbot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if cfg.Library == nil {
+		lib, err := prompts.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Library = lib
+	}
+	api := slack.New("xoxb-test", slack.OptionAppLevelToken("xapp-test"), slack.OptionAPIURL(fake.APIURL()))
+	cfg.API = api
+	cfg.Socket = socketmode.New(api)
+	cfg.Store = db
+	logs := &lockedBuffer{}
+	cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	b, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- b.Run(runCtx) }()
+	var once sync.Once
+	var runErr error
+	stop := func() error {
+		once.Do(func() { cancel(); runErr = <-done })
+		return runErr
+	}
+	t.Cleanup(func() { stop() })
+	wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)
+	defer wcancel()
+	if err := fake.WaitConnected(wctx, 1); err != nil {
+		t.Fatalf("bot did not connect: %v", err)
+	}
+	return &testBot{Bot: b, fake: fake, db: db, logs: logs, stop: stop}
+}
+
+func testCtx(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// slash sends /lead-tip text as user and waits for the ack and the reply.
+func (tb *testBot) slash(t *testing.T, user, text string) (slackfake.Ack, slackfake.ResponsePost) {
+	t.Helper()
+	ctx := testCtx(t)
+	url := tb.fake.NewResponseURL()
+	id, err := tb.fake.SendSlashCommand(ctx, slack.SlashCommand{UserID: user, Text: text, ResponseURL: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ack, err := tb.fake.WaitAck(ctx, id)
+	if err != nil {
+		t.Fatalf("no ack: %v\n%s", err, tb.logs)
+	}
+	resp, err := tb.fake.WaitResponsePost(ctx, func(p slackfake.ResponsePost) bool { return strings.HasSuffix(url, p.Path) })
+	if err != nil {
+		t.Fatalf("no reply: %v\n%s", err, tb.logs)
+	}
+	return ack, resp
+}
+
+func visible(p slackfake.ResponsePost) string { return slackfake.VisibleText(p.Text, p.Blocks) }

@@ -1,0 +1,28 @@
+package bot
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/slack-go/slack"
+)
+
+// handleInteraction handles button presses and other interactive payloads.
+func (b *Bot) handleInteraction(ctx context.Context, log *slog.Logger, env *envelope, cb slack.InteractionCallback) {
+	log = log.With(keyUser, cb.User.ID, keyTeam, cb.Team.ID)
+	if cb.Type != slack.InteractionTypeBlockActions || len(cb.ActionCallback.BlockActions) == 0 {
+		log.Debug("interaction ignored", keyType, string(cb.Type))
+		return
+	}
+	env.ack(nil)
+	act := cb.ActionCallback.BlockActions[0]
+	log = log.With(keyAction, act.ActionID)
+	switch act.ActionID {
+	case actionAnotherTip:
+		b.anotherTip(ctx, log, cb, act.Value)
+	case actionShareTip:
+		b.shareTip(ctx, log, cb, act.Value)
+	default:
+		log.Debug("unknown action ignored")
+	}
+}

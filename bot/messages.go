@@ -1,0 +1,10 @@
+package bot
+
+// Fixed texts the bot says. Kind, short, and never including raw input.
+const (
+	msgSorry = "Sorry, something went wrong on my side and I could not finish that. " +
+		"Nothing you stored was lost; please try again in a moment."
+	msgNoMatch = "I could not find a tip that fits those words well, so here is one that helps most new managers."
+)
+
+const msgTipGone = "That tip is no longer in the library. Try `/lead-tip` for a fresh one."

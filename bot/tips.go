@@ -1,0 +1,108 @@
+package bot
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/leadcoach/leadbot/prompts"
+)
+
+// tipHistory is what a user has been shown, to prefer tips they have not
+// seen. It is loaded once per request.
+type tipHistory struct {
+	times map[string]int
+	least int // the fewest times any tip was shown: 0 until a full round
+}
+
+func (b *Bot) tipHistory(ctx context.Context, log *slog.Logger, userID string) tipHistory {
+	h := tipHistory{times: map[string]int{}}
+	seen, err := b.store.TipsSeen(ctx, userID)
+	if err != nil {
+		// Not knowing what was seen only makes a repeat more likely.
+		log.Warn("could not read tips seen", keyErr, err)
+		return h
+	}
+	for id, s := range seen {
+		h.times[id] = s.Times
+	}
+	if len(h.times) == len(b.lib.Tips) {
+		h.least = -1
+		for _, n := range h.times {
+			if h.least < 0 || n < h.least {
+				h.least = n
+			}
+		}
+	}
+	return h
+}
+
+func (h tipHistory) count(id string) int { return h.times[id] }
+
+// seen reports whether the tip was shown in the current round.
+func (h tipHistory) seen(id string) bool { return h.times[id] > h.least }
+
+// tipReply answers a search, or with an empty query gives the tip the user
+// has seen least, and remembers what was shown.
+func (b *Bot) tipReply(ctx context.Context, log *slog.Logger, userID, query string) message {
+	h := b.tipHistory(ctx, log, userID)
+	var a prompts.Answer
+	if strings.TrimSpace(query) == "" {
+		a = b.lib.Fresh(userID, h.count)
+	} else {
+		a = b.lib.Answer(query, h.seen)
+	}
+	b.shown(ctx, log, userID, a)
+	return tipMessage(a, query != "")
+}
+
+// shown records that a tip was shown; failing to record is logged, not
+// shown to the user, who has their tip.
+func (b *Bot) shown(ctx context.Context, log *slog.Logger, userID string, a prompts.Answer) {
+	log.Info("tip", keyTip, a.Tip.ID, "matched", a.Matched)
+	if err := b.store.RecordTipShown(ctx, userID, a.Tip.ID); err != nil {
+		log.Warn("could not record tip shown", keyErr, err)
+	}
+}
+
+// anotherTip answers the "Another tip" button: a tip of the same topic that
+// is not the one on screen.
+func (b *Bot) anotherTip(ctx context.Context, log *slog.Logger, cb slack.InteractionCallback, value string) {
+	topic, current, _ := strings.Cut(value, "|")
+	h := b.tipHistory(ctx, log, cb.User.ID)
+	a, ok := b.lib.Another(topic, current, h.seen)
+	if !ok {
+		// An old message whose topic no longer exists: any fresh tip will do.
+		a = b.lib.Fresh(cb.User.ID, h.count)
+	}
+	b.shown(ctx, log, cb.User.ID, a)
+	if err := b.respond(ctx, cb.ResponseURL, tipMessage(a, false)); err != nil {
+		log.Error("could not send another tip", keyErr, err)
+	}
+}
+
+// shareTip answers "Share in channel": the tip is posted visibly where the
+// button was pressed, saying who shared it. It goes through the response_url
+// so it works in any channel, whether or not the bot is a member.
+func (b *Bot) shareTip(ctx context.Context, log *slog.Logger, cb slack.InteractionCallback, tipID string) {
+	tip, ok := b.lib.Tip(tipID)
+	if !ok {
+		log.Warn("share of an unknown tip", keyTip, tipID)
+		if err := b.respond(ctx, cb.ResponseURL, textMessage(msgTipGone)); err != nil {
+			log.Error("could not answer", keyErr, err)
+		}
+		return
+	}
+	topic, _ := b.lib.Topic(tip.Topic)
+	msg := sharedTipMessage(cb.User.ID, tip, topic)
+	opts := append(msg.options(),
+		slack.MsgOptionResponseURL(cb.ResponseURL, slack.ResponseTypeInChannel),
+	)
+	if _, _, err := b.api.PostMessageContext(ctx, "", opts...); err != nil {
+		log.Error("could not share the tip", keyErr, err)
+		return
+	}
+	log.Info("tip shared", keyTip, tipID)
+}

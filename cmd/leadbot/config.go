@@ -1,0 +1,102 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"strings"
+)
+
+// config is everything leadbot reads from the environment.
+type config struct {
+	appToken  string
+	botToken  string
+	apiURL    string // "" for Slack's own
+	dbPath    string
+	logFormat string
+	logLevel  slog.Level
+}
+
+// configError names the variable that is wrong and how to fix it. Its text
+// never includes a token.
+type configError struct {
+	name string
+	msg  string
+}
+
+func (e configError) Error() string { return e.name + " " + e.msg }
+
+// loadConfig reads and checks the environment. It returns a configError for
+// the first variable that is missing or malformed.
+func loadConfig(getenv func(string) string) (config, error) {
+	c := config{dbPath: "leadbot.db", logFormat: "text"}
+	var err error
+	if c.appToken, err = token(getenv, "SLACK_APP_TOKEN", "xapp-",
+		"create an app-level token with the connections:write scope (Basic Information, App-Level Tokens)"); err != nil {
+		return c, err
+	}
+	if c.botToken, err = token(getenv, "SLACK_BOT_TOKEN", "xoxb-",
+		"install the app to your workspace and copy the Bot User OAuth Token (OAuth & Permissions)"); err != nil {
+		return c, err
+	}
+	if v := strings.TrimSpace(getenv("SLACK_API_URL")); v != "" {
+		u, perr := url.Parse(v)
+		if perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return c, configError{"SLACK_API_URL", "must be an http(s) URL such as https://slack.com/api/ (or leave it unset)"}
+		}
+		if !strings.HasSuffix(v, "/") {
+			v += "/" // slack-go appends method names to it
+		}
+		c.apiURL = v
+	}
+	if v := getenv("LEADBOT_DB"); v != "" {
+		c.dbPath = v
+	}
+	switch v := strings.ToLower(getenv("LEADBOT_LOG_FORMAT")); v {
+	case "", "text":
+	case "json":
+		c.logFormat = "json"
+	default:
+		return c, configError{"LEADBOT_LOG_FORMAT", "must be text or json"}
+	}
+	if v := getenv("LEADBOT_LOG_LEVEL"); v != "" {
+		if err := c.logLevel.UnmarshalText([]byte(v)); err != nil {
+			return c, configError{"LEADBOT_LOG_LEVEL", "must be debug, info, warn or error"}
+		}
+	}
+	return c, nil
+}
+
+// token reads a token from name, or from the file named by name_FILE, and
+// checks its prefix. The token's value never appears in an error.
+func token(getenv func(string) string, name, prefix, howTo string) (string, error) {
+	v := getenv(name)
+	if file := getenv(name + "_FILE"); file != "" {
+		if v != "" {
+			return "", configError{name, "and " + name + "_FILE are both set: keep only one"}
+		}
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", configError{name + "_FILE", fmt.Sprintf("names a file that cannot be read (%v)", pathError(err))}
+		}
+		v, name = string(b), name+"_FILE"
+	}
+	v = strings.TrimSpace(v)
+	switch {
+	case v == "":
+		return "", configError{name, "is not set: " + howTo + ", then set " + strings.TrimSuffix(name, "_FILE") + "=" + prefix + "..."}
+	case !strings.HasPrefix(v, prefix):
+		return "", configError{name, "must start with " + prefix + ": " + howTo}
+	}
+	return v, nil
+}
+
+// pathError strips an *os.PathError down to its cause, so that the error
+// message does not repeat the path.
+func pathError(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}

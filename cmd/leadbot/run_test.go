@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// env returns a getenv over a fixed map.
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+func TestConfigErrors(t *testing.T) {
+	secretFile := filepath.Join(t.TempDir(), "app-token")
+	if err := os.WriteFile(secretFile, []byte("xapp-from-file-SECRET\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		vars map[string]string
+		want string // the variable the one-line error must name
+	}{
+		{"nothing set", nil, "SLACK_APP_TOKEN is not set"},
+		{"bot token in app slot", map[string]string{"SLACK_APP_TOKEN": "xoxb-SECRET"}, "SLACK_APP_TOKEN must start with xapp-"},
+		{"no bot token", map[string]string{"SLACK_APP_TOKEN": "xapp-SECRET"}, "SLACK_BOT_TOKEN is not set"},
+		{"app token in bot slot", map[string]string{"SLACK_APP_TOKEN": "xapp-SECRET", "SLACK_BOT_TOKEN": "xapp-SECRET"}, "SLACK_BOT_TOKEN must start with xoxb-"},
+		{"bad api url", map[string]string{"SLACK_APP_TOKEN": "xapp-SECRET", "SLACK_BOT_TOKEN": "xoxb-SECRET", "SLACK_API_URL": "slack.com"}, "SLACK_API_URL must be an http(s) URL"},
+		{"bad log format", map[string]string{"SLACK_APP_TOKEN": "xapp-SECRET", "SLACK_BOT_TOKEN": "xoxb-SECRET", "LEADBOT_LOG_FORMAT": "xml"}, "LEADBOT_LOG_FORMAT"},
+		{"bad log level", map[string]string{"SLACK_APP_TOKEN": "xapp-SECRET", "SLACK_BOT_TOKEN": "xoxb-SECRET", "LEADBOT_LOG_LEVEL": "loud"}, "LEADBOT_LOG_LEVEL"},
+		{"token and file", map[string]string{"SLACK_APP_TOKEN": "xapp-SECRET", "SLACK_APP_TOKEN_FILE": secretFile}, "SLACK_APP_TOKEN and SLACK_APP_TOKEN_FILE are both set"},
+		{"missing file", map[string]string{"SLACK_APP_TOKEN_FILE": "/nonexistent/SECRET"}, "SLACK_APP_TOKEN_FILE names a file that cannot be read"},
+		{"file, no bot token", map[string]string{"SLACK_APP_TOKEN_FILE": secretFile}, "SLACK_BOT_TOKEN is not set"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), []string{"leadbot"}, env(tt.vars), &stdout, &stderr)
+			code := exitCode(err, &stderr)
+			if code != 2 {
+				t.Errorf("exit code = %d, want 2 (err %v)", code, err)
+			}
+			out := stderr.String()
+			if !strings.Contains(out, tt.want) {
+				t.Errorf("stderr = %q, want it to contain %q", out, tt.want)
+			}
+			if strings.Count(out, "\n") != 1 {
+				t.Errorf("stderr has %d lines, want exactly one: %q", strings.Count(out, "\n"), out)
+			}
+			if strings.Contains(out, "SECRET") {
+				t.Errorf("stderr leaks a token value: %q", out)
+			}
+		})
+	}
+}
+
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"leadbot", "--help"}, {"leadbot", "-h"}, {"leadbot", "help"}} {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), args, env(nil), &stdout, &stderr)
+		if code := exitCode(err, &stderr); code != 0 {
+			t.Errorf("%v: exit code %d", args, code)
+		}
+		for _, want := range []string{"tip", "topics", "SLACK_APP_TOKEN", "SLACK_BOT_TOKEN", "SLACK_API_URL", "LEADBOT_DB"} {
+			if !strings.Contains(stdout.String(), want) {
+				t.Errorf("%v: help does not mention %s", args, want)
+			}
+		}
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"leadbot", "frobnicate"}, env(nil), &stdout, &stderr)
+	if code := exitCode(err, &stderr); code != 2 {
+		t.Errorf("exit code = %d, want 2", code)
+	}
+	if !strings.Contains(stderr.String(), "--help") {
+		t.Errorf("stderr = %q, want a pointer to --help", stderr.String())
+	}
+}
+
+func TestTipCommand(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"leadbot", "tip"}, "from"},
+		{[]string{"leadbot", "tip", "delegation"}, "Delegation"},
+		{[]string{"leadbot", "tip", "zebra", "quantum"}, "No tip fits those words well"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), tt.args, env(nil), &stdout, &stderr)
+			if err != nil {
+				t.Fatalf("run: %v", err)
+			}
+			if !strings.Contains(stdout.String(), tt.want) {
+				t.Errorf("stdout = %q, want it to contain %q", stdout.String(), tt.want)
+			}
+		})
+	}
+}
+
+func TestTipJSON(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), []string{"leadbot", "tip", "--json", "delegation"}, env(nil), &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		ID, Topic, Text string
+		Source          struct{ Title, File string }
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &got); err != nil {
+		t.Fatalf("output is not one JSON object: %v\n%s", err, stdout.String())
+	}
+	if got.Topic != "delegation" || got.ID == "" || got.Text == "" || got.Source.File == "" {
+		t.Errorf("tip --json = %+v", got)
+	}
+}
+
+func TestTopicsCommand(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), []string{"leadbot", "topics"}, env(nil), &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"delegation", "technical-balance", "career-path"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("topics output lacks %s", want)
+		}
+	}
+}
