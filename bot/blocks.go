@@ -97,15 +97,19 @@ func sharedTipMessage(userID string, tip prompts.Tip, topic prompts.Topic) messa
 	return message{text: "A tip shared from Lead Coach: " + tip.Text, blocks: blocks}
 }
 
-func helpMessage() message {
-	text := strings.Join([]string{
+func helpMessage(unclear bool) message {
+	var intro []string
+	if unclear {
+		intro = append(intro, "I did not quite get that, so here is what I can do.")
+	}
+	text := strings.Join(append(intro,
 		"*Lead Coach* gives you short, practical tips for your first months as a manager.",
 		"• `/lead-tip` a tip you have not seen yet",
 		"• `/lead-tip delegation` a tip on a topic",
 		"• `/lead-tip my team misses deadlines` the best tip for your question",
 		"• `/lead-tip topics` every topic you can ask about",
 		"• `/lead-tip help` this list",
-	}, "\n")
+	), "\n")
 	return message{text: "How to use /lead-tip", blocks: []slack.Block{section(text)}}
 }
 

@@ -15,6 +15,9 @@ type command struct {
 	verb  string   // "" for a tip search
 	args  []string // the words after the verb
 	query string   // the whole text, for a search
+	// unclear is set when the text could not be understood; help is shown
+	// with a line saying so.
+	unclear bool
 }
 
 // Verbs are matched before any search, so "/lead-tip help" is never a
@@ -49,6 +52,10 @@ func parseCommand(text string) command {
 	if verbs[first] {
 		return command{verb: first, args: fields[1:]}
 	}
+	if !strings.ContainsFunc(text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+		// Nothing to search for ("???", "--"): show how to ask.
+		return command{verb: verbHelp, unclear: true}
+	}
 	return command{query: strings.Join(fields, " ")}
 }
 
@@ -64,7 +71,7 @@ func (b *Bot) handleCommand(ctx context.Context, log *slog.Logger, env *envelope
 	var reply message
 	switch cmd.verb {
 	case verbHelp:
-		reply = helpMessage()
+		reply = helpMessage(cmd.unclear)
 	case verbTopics:
 		reply = topicsMessage(b.lib)
 	default:

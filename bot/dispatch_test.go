@@ -53,11 +53,13 @@ func TestParseCommand(t *testing.T) {
 		{"delegation", command{query: "delegation"}},
 		{"  my team\tmisses\u00a0deadlines ", command{query: "my team misses deadlines"}},
 		{"helping my team", command{query: "helping my team"}},
+		{"???", command{verb: verbHelp, unclear: true}},
+		{"-- <> !!", command{verb: verbHelp, unclear: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
 			got := parseCommand(tt.text)
-			if got.verb != tt.want.verb || got.query != tt.want.query || strings.Join(got.args, " ") != strings.Join(tt.want.args, " ") {
+			if got.verb != tt.want.verb || got.query != tt.want.query || got.unclear != tt.want.unclear || strings.Join(got.args, " ") != strings.Join(tt.want.args, " ") {
 				t.Errorf("parseCommand(%q) = %+v, want %+v", tt.text, got, tt.want)
 			}
 		})

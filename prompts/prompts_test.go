@@ -120,33 +120,22 @@ type labelledQuery struct {
 	Topics []string `json:"topics"`
 }
 
-// Labelled question sets. queries.json is the set the search was tuned
-// on; the held-out sets show how well that tuning carries over to questions
-// it was not tuned on. Each was written, labelled and frozen before it was
-// first run:
-//   - queries_holdout.json before any tuning. It scored 77.5% top-1 on its
-//     first run; its misses were then studied and led to general fixes
-//     (hyphenated words, stem overrides, dropping synonyms for words with
-//     several meanings).
-//   - queries_holdout2.json after those fixes. It scored 67.5% top-1, which
-//     showed the vocabulary was too narrow; its misses led to a second,
-//     topic-by-topic pass over the synonym table.
-//   - queries_holdout3.json just before that pass, by the same person who
-//     then wrote the pass, so its wording leaked into the synonyms: its
-//     score is optimistic.
-//   - queries_external.json after all tuning: titles of public questions
-//     and articles by managers (Reddit r/managers and r/ExperiencedDevs,
-//     Hacker News, management blogs), labelled before the first run, so
-//     neither their wording nor their answers shaped the search. It is the
-//     honest estimate. Keep it that way: a question that must work belongs
-//     in queries.json, and the next round of tuning needs new held-out
-//     questions.
+// Labelled question sets.
+//
+// queries.json holds every question the search has been developed
+// against: the first 118, then three sets written as held-out checks and,
+// once their misses had been studied, folded in. The 90% top-1 bar is on
+// this set.
+//
+// queries_unseen.json was written and labelled after all tuning, in the
+// words managers use in public forum titles, and has never shaped the
+// synonyms or weights: it is the honest estimate of how the search does on
+// new questions. Keep it that way: a question that must work goes into
+// queries.json, and the next round of tuning starts with a new unseen set,
+// scored once before anything is changed.
 const (
-	tunedQueries    = "queries.json"
-	holdoutQueries  = "queries_holdout.json"
-	holdout2Queries = "queries_holdout2.json"
-	holdout3Queries = "queries_holdout3.json"
-	externalQueries = "queries_external.json"
+	tunedQueries  = "queries.json"
+	unseenQueries = "queries_unseen.json"
 )
 
 func loadQueries(t testing.TB, name string) []labelledQuery {
@@ -198,8 +187,8 @@ func accuracy(t *testing.T, lib *Library, qs []labelledQuery) (top1, top3 float6
 }
 
 // TestAccuracy checks the answers to the labelled questions. Top-1 on the
-// tuned set must stay at 90% or more. The held-out sets are only reported:
-// if the blind one (queries_external.json) falls far below the tuned set
+// tuned set must stay at 90% or more. The unseen set is only reported:
+// if it falls far below the tuned set
 // (under 75%), the synonyms and weights fit the tuned questions rather than
 // how managers talk, and should be made more general.
 func TestAccuracy(t *testing.T) {
@@ -214,11 +203,9 @@ func TestAccuracy(t *testing.T) {
 		t.Errorf("top-1 accuracy %.1f%%, want at least 90%%", p1)
 	}
 
-	for _, name := range []string{holdoutQueries, holdout2Queries, holdout3Queries, externalQueries} {
-		qs := loadQueries(t, name)
-		h1, h3 := accuracy(t, lib, qs)
-		t.Logf("accuracy over %d held-out queries (%s): top-1 %.1f%%, top-3 %.1f%%", len(qs), name, h1, h3)
-	}
+	unseen := loadQueries(t, unseenQueries)
+	u1, u3 := accuracy(t, lib, unseen)
+	t.Logf("accuracy over %d unseen queries (%s): top-1 %.1f%%, top-3 %.1f%%", len(unseen), unseenQueries, u1, u3)
 }
 
 func TestAnswer(t *testing.T) {

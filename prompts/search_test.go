@@ -112,7 +112,7 @@ func TestSynonyms(t *testing.T) {
 		t.Fatal(err)
 	}
 	questions := map[string]string{}
-	for _, name := range []string{tunedQueries, holdoutQueries, holdout2Queries, holdout3Queries, externalQueries} {
+	for _, name := range []string{tunedQueries, unseenQueries} {
 		for _, q := range loadQueries(t, name) {
 			if len(strings.Fields(q.Q)) >= 4 {
 				questions[phraseKey(q.Q)] = q.Q

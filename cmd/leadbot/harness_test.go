@@ -154,3 +154,27 @@ func (h *harness) checkLogs() {
 func slackCommand(user, text, responseURL string) slack.SlashCommand {
 	return slack.SlashCommand{UserID: user, Text: text, ResponseURL: responseURL}
 }
+
+// click presses a button, waits for the ack, and returns the first post the
+// bot makes to the interaction's response_url.
+func (h *harness) click(c slackfake.Click) slackfake.ResponsePost {
+	h.t.Helper()
+	ctx := h.ctx()
+	before := len(h.fake.ResponsePosts())
+	id, err := h.fake.ClickButton(ctx, c)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if _, err := h.fake.WaitAck(ctx, id); err != nil {
+		h.t.Fatalf("click %s not acknowledged: %v", c.ActionID, err)
+	}
+	n := 0
+	resp, err := h.fake.WaitResponsePost(ctx, func(slackfake.ResponsePost) bool {
+		n++
+		return n > before
+	})
+	if err != nil {
+		h.t.Fatalf("no answer to click %s: %v\nlogs:\n%s", c.ActionID, err, h.logs)
+	}
+	return resp
+}
