@@ -1,0 +1,154 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Subscription states.
+const (
+	StatusActive  = "active"
+	StatusPaused  = "paused"
+	StatusStopped = "stopped"
+)
+
+// Subscription is a user's nudge schedule.
+type Subscription struct {
+	UserID      string
+	Days        uint8 // bit d set = weekday d (time.Weekday: 0 Sunday ... 6 Saturday)
+	Minute      int   // local time of day, minutes after midnight
+	Status      string
+	PausedUntil time.Time // zero: paused until resumed
+	NextAt      time.Time // next slot to deliver; zero if none
+	TZ          string    // the user's timezone (from users), read-only here
+	DMChannel   string    // the user's DM channel, read-only here
+	TeamID      string    // read-only here
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// SaveSubscription creates or replaces userID's subscription. The user must
+// have been saved with SaveUser first.
+func (db *DB) SaveSubscription(ctx context.Context, s Subscription) error {
+	return db.withTx(ctx, func(tx *sql.Tx, now int64) error {
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO subscriptions (user_id, days, minute, status, paused_until, next_at, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (user_id) DO UPDATE SET
+				days = excluded.days, minute = excluded.minute, status = excluded.status,
+				paused_until = excluded.paused_until, next_at = excluded.next_at,
+				updated_at = excluded.updated_at`,
+			s.UserID, s.Days, s.Minute, s.Status, unix(s.PausedUntil), unix(s.NextAt), now, now)
+		if err != nil {
+			return fmt.Errorf("save subscription %s: %w", s.UserID, err)
+		}
+		return nil
+	})
+}
+
+const subscriptionColumns = `s.user_id, s.days, s.minute, s.status, s.paused_until, s.next_at,
+	u.tz, u.dm_channel, u.team_id, s.created_at, s.updated_at`
+
+func scanSubscription(row interface{ Scan(...any) error }) (Subscription, error) {
+	var s Subscription
+	var paused, next, created, updated int64
+	err := row.Scan(&s.UserID, &s.Days, &s.Minute, &s.Status, &paused, &next,
+		&s.TZ, &s.DMChannel, &s.TeamID, &created, &updated)
+	s.PausedUntil, s.NextAt = fromUnix(paused), fromUnix(next)
+	s.CreatedAt, s.UpdatedAt = fromUnix(created), fromUnix(updated)
+	return s, err
+}
+
+// Subscription returns userID's subscription, or ErrNotFound if they never
+// subscribed.
+func (db *DB) Subscription(ctx context.Context, userID string) (Subscription, error) {
+	row := db.read.QueryRowContext(ctx, `SELECT `+subscriptionColumns+`
+		FROM subscriptions s JOIN users u ON u.id = s.user_id WHERE s.user_id = ?`, userID)
+	s, err := scanSubscription(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Subscription{}, fmt.Errorf("subscription %s: %w", userID, ErrNotFound)
+	}
+	if err != nil {
+		return Subscription{}, fmt.Errorf("subscription %s: %w", userID, err)
+	}
+	return s, nil
+}
+
+// DueSubscriptions returns up to limit active or paused subscriptions whose
+// next slot is at or before now, earliest first.
+func (db *DB) DueSubscriptions(ctx context.Context, now time.Time, limit int) ([]Subscription, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+subscriptionColumns+`
+		FROM subscriptions s JOIN users u ON u.id = s.user_id
+		WHERE s.status IN ('active', 'paused') AND s.next_at > 0 AND s.next_at <= ?
+		ORDER BY s.next_at LIMIT ?`, unix(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("due subscriptions: %w", err)
+	}
+	defer rows.Close()
+	var out []Subscription
+	for rows.Next() {
+		s, err := scanSubscription(rows)
+		if err != nil {
+			return nil, fmt.Errorf("due subscriptions: %w", err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// NextDue returns the earliest next slot of any active or paused
+// subscription, or the zero time if there is none.
+func (db *DB) NextDue(ctx context.Context) (time.Time, error) {
+	var next sql.NullInt64
+	err := db.read.QueryRowContext(ctx,
+		`SELECT min(next_at) FROM subscriptions WHERE status IN ('active', 'paused') AND next_at > 0`).Scan(&next)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("next due: %w", err)
+	}
+	return fromUnix(next.Int64), nil
+}
+
+// AdvanceSlot moves userID's next slot from slot to next without a
+// delivery (the slot was missed for too long, or the user is paused). It
+// returns false if the slot was no longer the next one: another process
+// handled it.
+func (db *DB) AdvanceSlot(ctx context.Context, userID string, slot, next time.Time, status string, pausedUntil time.Time) (bool, error) {
+	var ok bool
+	err := db.withTx(ctx, func(tx *sql.Tx, now int64) error {
+		var err error
+		ok, err = advance(ctx, tx, userID, slot, next, status, pausedUntil, now)
+		return err
+	})
+	return ok, err
+}
+
+func advance(ctx context.Context, tx *sql.Tx, userID string, slot, next time.Time, status string, pausedUntil time.Time, now int64) (bool, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE subscriptions SET next_at = ?, status = ?, paused_until = ?, updated_at = ?
+		WHERE user_id = ? AND next_at = ?`, unix(next), status, unix(pausedUntil), now, userID, unix(slot))
+	if err != nil {
+		return false, fmt.Errorf("advance %s: %w", userID, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// ClaimSlot takes ownership of delivering slot to d.UserID: in one
+// transaction it moves the subscription's next slot on to next and records
+// d (source "schedule", state "claimed"). It returns false, and records
+// nothing, if another process or an earlier run already took this slot.
+func (db *DB) ClaimSlot(ctx context.Context, d Delivery, next time.Time) (Delivery, bool, error) {
+	var claimed bool
+	err := db.withTx(ctx, func(tx *sql.Tx, now int64) error {
+		ok, err := advance(ctx, tx, d.UserID, d.Slot, next, StatusActive, time.Time{}, now)
+		if err != nil || !ok {
+			return err
+		}
+		d.Source = SourceSchedule
+		d, claimed, err = insertDelivery(ctx, tx, d, now)
+		return err
+	})
+	return d, claimed, err
+}
