@@ -103,11 +103,17 @@ func helpMessage(unclear bool) message {
 		intro = append(intro, "I did not quite get that, so here is what I can do.")
 	}
 	text := strings.Join(append(intro,
-		"*Lead Coach* gives you short, practical tips for your first months as a manager.",
+		"*Lead Coach* gives you short, practical help for your first months as a manager.",
+		"*Tips*",
 		"• `/lead-tip` a tip you have not seen yet",
-		"• `/lead-tip delegation` a tip on a topic",
+		"• `/lead-tip delegation` a tip on a topic (`/lead-tip topics` lists them)",
 		"• `/lead-tip my team misses deadlines` the best tip for your question",
-		"• `/lead-tip topics` every topic you can ask about",
+		"*Nudges*: a small challenge by DM on your schedule",
+		"• `/lead-tip start` Monday, Wednesday and Friday at 09:30 your time, or `/lead-tip start mon,thu 08:45`",
+		"• `/lead-tip schedule tue 16:00` change the days and time",
+		"• `/lead-tip nudge` one right now",
+		"• `/lead-tip pause`, `/lead-tip pause 2w`, `/lead-tip pause until 2027-01-10`, `/lead-tip resume`, `/lead-tip stop`",
+		"• `/lead-tip history` your last nudges and what you answered (only you see it)",
 		"• `/lead-tip help` this list",
 	), "\n")
 	return message{text: "How to use /lead-tip", blocks: []slack.Block{section(text)}}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/slack-go/slack/socketmode"
+	"golang.org/x/time/rate"
 
 	"github.com/leadcoach/leadbot/prompts"
 	"github.com/leadcoach/leadbot/storage"
@@ -23,6 +24,10 @@ const (
 	DefaultMaxInFlight     = 64
 	DefaultHandlerTimeout  = 30 * time.Second
 	DefaultShutdownTimeout = 15 * time.Second
+	DefaultSchedulerTick   = 15 * time.Second
+	DefaultCatchup         = 2 * time.Hour
+	DefaultSendRate        = 20
+	DefaultSendWorkers     = 8
 )
 
 // Config is what a Bot needs. API and Socket are normally built from one
@@ -38,6 +43,12 @@ type Config struct {
 	MaxInFlight     int           // envelopes handled at once; more wait (default 64)
 	HandlerTimeout  time.Duration // per envelope (default 30 s)
 	ShutdownTimeout time.Duration // wait for in-flight handlers on shutdown (default 15 s)
+
+	// Scheduling of nudges.
+	SchedulerTick time.Duration // how often due slots are looked for (default 15 s)
+	Catchup       time.Duration // a slot missed by less is delivered late, once (default 2 h; negative: never late)
+	SendRate      float64       // Slack calls per second when delivering (default 20)
+	SendWorkers   int           // deliveries in parallel (default 8)
 }
 
 // Bot is a running Lead Coach. Create it with New and start it with Run.
@@ -51,8 +62,14 @@ type Bot struct {
 	timeout time.Duration
 	grace   time.Duration
 
-	me        identity
-	slots     chan struct{} // one per handler allowed to run
+	me    identity
+	slots chan struct{} // one per handler allowed to run
+
+	tick      time.Duration
+	catchup   time.Duration
+	workers   int
+	sendLimit *rate.Limiter
+	wake      chan struct{} // pokes the scheduler
 	inflight  sync.WaitGroup
 	connected atomic.Bool
 }
@@ -86,18 +103,27 @@ func New(cfg Config) (*Bot, error) {
 	if b.now == nil {
 		b.now = time.Now
 	}
-	if b.timeout <= 0 {
-		b.timeout = DefaultHandlerTimeout
+	b.timeout = orDefault(b.timeout, DefaultHandlerTimeout)
+	b.grace = orDefault(b.grace, DefaultShutdownTimeout)
+	b.slots = make(chan struct{}, orDefault(cfg.MaxInFlight, DefaultMaxInFlight))
+	b.tick = orDefault(cfg.SchedulerTick, DefaultSchedulerTick)
+	b.catchup = orDefault(cfg.Catchup, DefaultCatchup)
+	if cfg.Catchup < 0 {
+		b.catchup = 0
 	}
-	if b.grace <= 0 {
-		b.grace = DefaultShutdownTimeout
-	}
-	n := cfg.MaxInFlight
-	if n <= 0 {
-		n = DefaultMaxInFlight
-	}
-	b.slots = make(chan struct{}, n)
+	b.workers = orDefault(cfg.SendWorkers, DefaultSendWorkers)
+	perSecond := orDefault(cfg.SendRate, DefaultSendRate)
+	b.sendLimit = rate.NewLimiter(rate.Limit(perSecond), max(1, int(perSecond)))
+	b.wake = make(chan struct{}, 1)
 	return b, nil
+}
+
+// orDefault returns v, or def if v is zero or negative.
+func orDefault[T int | float64 | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
 }
 
 // Connected reports whether the Socket Mode connection is up.
@@ -119,6 +145,13 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	b.me = me
 	log.Info("authenticated", keyTeam, me.teamID, keyUser, me.userID)
+
+	// The scheduler stops first on shutdown: no new deliveries start while
+	// the last envelopes are handled.
+	schedCtx, stopScheduler := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopScheduler()
+	schedDone := make(chan struct{})
+	go func() { defer close(schedDone); b.runScheduler(schedCtx) }()
 	sockCtx, closeSocket := context.WithCancel(context.WithoutCancel(ctx))
 	defer closeSocket()
 	sockDone := make(chan error, 1)
@@ -146,6 +179,8 @@ loop:
 		}
 	}
 
+	stopScheduler()
+	<-schedDone
 	b.waitHandlers(log, cancelHandlers)
 	closeSocket()
 	if sockDone != nil {

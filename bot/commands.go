@@ -23,14 +23,27 @@ type command struct {
 // Verbs are matched before any search, so "/lead-tip help" is never a
 // question about helping.
 const (
-	verbHelp   = "help"
-	verbTopics = "topics"
+	verbHelp     = "help"
+	verbTopics   = "topics"
+	verbStart    = "start"
+	verbSchedule = "schedule"
+	verbPause    = "pause"
+	verbResume   = "resume"
+	verbStop     = "stop"
+	verbNudge    = "nudge"
+	verbHistory  = "history"
 )
 
-var verbs = map[string]bool{verbHelp: true, verbTopics: true}
+var verbs = map[string]bool{
+	verbHelp: true, verbTopics: true, verbStart: true, verbSchedule: true, verbPause: true,
+	verbResume: true, verbStop: true, verbNudge: true, verbHistory: true,
+}
 
 // verbAliases map what people type to a verb.
-var verbAliases = map[string]string{"?": verbHelp, "-h": verbHelp, "--help": verbHelp, "topic": verbTopics}
+var verbAliases = map[string]string{
+	"?": verbHelp, "-h": verbHelp, "--help": verbHelp, "topic": verbTopics,
+	"subscribe": verbStart, "unsubscribe": verbStop, "unpause": verbResume, "now": verbNudge,
+}
 
 // parseCommand splits the text after /lead-tip. It never fails: text that
 // is not a verb is a search query (possibly empty).
@@ -74,6 +87,18 @@ func (b *Bot) handleCommand(ctx context.Context, log *slog.Logger, env *envelope
 		reply = helpMessage(cmd.unclear)
 	case verbTopics:
 		reply = topicsMessage(b.lib)
+	case verbStart, verbSchedule:
+		reply = b.subscribe(ctx, log, sc, cmd)
+	case verbPause:
+		reply = b.pause(ctx, log, sc, cmd)
+	case verbResume:
+		reply = b.resume(ctx, log, sc)
+	case verbStop:
+		reply = b.stop(ctx, log, sc)
+	case verbNudge:
+		reply = b.nudgeCommand(ctx, log, sc)
+	case verbHistory:
+		reply = b.history(ctx, log, sc.UserID)
 	default:
 		reply = b.tipReply(ctx, log, sc.UserID, cmd.query)
 	}

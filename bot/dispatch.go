@@ -85,16 +85,14 @@ func (b *Bot) badMessage(log *slog.Logger, evt socketmode.Event) {
 type envelope struct {
 	req     *socketmode.Request
 	once    sync.Once
-	acked   bool
 	ackFunc func(payload any)
 }
 
-func (e *envelope) ack(payload any) {
-	e.once.Do(func() {
-		e.acked = true
-		e.ackFunc(payload)
-	})
-}
+func (e *envelope) ack(payload any) { e.once.Do(func() { e.ackFunc(payload) }) }
+
+// nack makes sure the envelope is not acknowledged, so that Slack delivers
+// it again: for when what it carries could not be stored.
+func (e *envelope) nack() { e.once.Do(func() {}) }
 
 // serve runs the handler for one envelope, acknowledging it and recovering
 // from a panic, which is logged and answered with an apology.

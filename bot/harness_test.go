@@ -36,6 +36,45 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
+// testClock is an adjustable clock for the bot and its database.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newClock(t time.Time) *testClock { return &testClock{now: t} }
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t
+}
+
+func (c *testClock) Add(d time.Duration) { c.Set(c.Now().Add(d)) }
+
+// testEnv is a fake Slack and a database file that one or more bots share.
+type testEnv struct {
+	fake   *slackfake.Server
+	dbPath string
+	clock  *testClock // nil: real time
+}
+
+func newEnv(t *testing.T, clock *testClock) *testEnv {
+	t.Helper()
+	fake, err := slackfake.New(slackfake.Options{PingInterval: 500 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fake.Close() })
+	return &testEnv{fake: fake, dbPath: filepath.Join(t.TempDir(), "leadbot.db"), clock: clock}
+}
+
 // testBot is a Bot running against a fake Slack, with a real database in
 // a temporary directory.
 type testBot struct {
@@ -46,17 +85,24 @@ type testBot struct {
 	stop func() error
 }
 
-// newTestBot starts a bot with cfg's zero fields filled in: the fake's
-// API, a fresh database and the shipped content library.
+// newTestBot starts a bot with its own fake Slack and database.
 func newTestBot(t *testing.T, cfg Config) *testBot {
 	t.Helper()
-	fake, err := slackfake.New(slackfake.Options{PingInterval: 500 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { fake.Close() })
+	return newEnv(t, nil).start(t, cfg)
+}
+
+// start runs a bot in e with cfg's zero fields filled in: the fake's API, a
+// database handle on e's file, the shipped content, e's clock, and a fast
+// scheduler tick. It waits until the bot is connected.
+func (e *testEnv) start(t *testing.T, cfg Config) *testBot {
+	t.Helper()
 	ctx := context.Background()
-	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "leadbot.db"))
+	var opts []storage.Option
+	if e.clock != nil {
+		cfg.Now = e.clock.Now
+		opts = append(opts, storage.WithClock(e.clock.Now))
+	}
+	db, err := storage.Open(ctx, e.dbPath, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +114,14 @@ func newTestBot(t *testing.T, cfg Config) *testBot {
 		}
 		cfg.Library = lib
 	}
-	api := slack.New("xoxb-test", slack.OptionAppLevelToken("xapp-test"), slack.OptionAPIURL(fake.APIURL()))
+	if cfg.SchedulerTick == 0 {
+		cfg.SchedulerTick = 20 * time.Millisecond
+	}
+	if cfg.SendRate == 0 {
+		cfg.SendRate = 1000
+	}
+	api := slack.New("xoxb-test", slack.OptionAppLevelToken("xapp-test"), slack.OptionAPIURL(e.fake.APIURL()),
+		slack.OptionRetry(3))
 	cfg.API = api
 	cfg.Socket = socketmode.New(api)
 	cfg.Store = db
@@ -78,6 +131,7 @@ func newTestBot(t *testing.T, cfg Config) *testBot {
 	if err != nil {
 		t.Fatal(err)
 	}
+	before := e.fake.Hellos()
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- b.Run(runCtx) }()
@@ -90,10 +144,10 @@ func newTestBot(t *testing.T, cfg Config) *testBot {
 	t.Cleanup(func() { stop() })
 	wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)
 	defer wcancel()
-	if err := fake.WaitConnected(wctx, 1); err != nil {
+	if err := e.fake.WaitConnected(wctx, before+1); err != nil {
 		t.Fatalf("bot did not connect: %v", err)
 	}
-	return &testBot{Bot: b, fake: fake, db: db, logs: logs, stop: stop}
+	return &testBot{Bot: b, fake: e.fake, db: db, logs: logs, stop: stop}
 }
 
 func testCtx(t *testing.T) context.Context {

@@ -22,6 +22,8 @@ func (b *Bot) handleInteraction(ctx context.Context, log *slog.Logger, env *enve
 		b.anotherTip(ctx, log, cb, act.Value)
 	case actionShareTip:
 		b.shareTip(ctx, log, cb, act.Value)
+	case actionNudgeDone, actionNudgeNotYet, actionNudgeSkip:
+		b.nudgeButton(ctx, log, cb, act)
 	default:
 		log.Debug("unknown action ignored")
 	}

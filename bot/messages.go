@@ -8,3 +8,8 @@ const (
 )
 
 const msgTipGone = "That tip is no longer in the library. Try `/lead-tip` for a fresh one."
+
+const msgStrayDM = "Thanks for the message. I keep what you write here with your nudges for two days after each one; " +
+	"this one I have not stored. Here is a tip that may fit, and `/lead-tip help` shows what else I can do."
+
+const msgNotYours = "That button belongs to someone else's nudge, so I left it alone. Your own nudges are in your DMs with me."

@@ -287,3 +287,21 @@ func (db *DB) StaleClaims(ctx context.Context, before time.Time, limit int) ([]D
 	}
 	return ds, nil
 }
+
+// Reclaim takes over an interrupted delivery d (from StaleClaims) by
+// renewing its claim time. It returns false if another process took it
+// over first, or it was marked sent or failed meanwhile.
+func (db *DB) Reclaim(ctx context.Context, d Delivery) (bool, error) {
+	var ok bool
+	err := db.withTx(ctx, func(tx *sql.Tx, now int64) error {
+		res, err := tx.ExecContext(ctx, `UPDATE deliveries SET claimed_at = ?
+			WHERE id = ? AND state = 'claimed' AND claimed_at = ?`, now, d.ID, unix(d.ClaimedAt))
+		if err != nil {
+			return fmt.Errorf("reclaim delivery %d: %w", d.ID, err)
+		}
+		n, _ := res.RowsAffected()
+		ok = n == 1
+		return nil
+	})
+	return ok, err
+}

@@ -72,7 +72,7 @@ func TestClaimSlotOnceAcrossProcesses(t *testing.T) {
 	for i := 0; i < 20; i++ {
 		db := dbs[i%2]
 		wg.Go(func() {
-			_, ok, err := db.ClaimSlot(ctx, Delivery{UserID: "U1", NudgeID: "n1", Kind: "delegate", Slot: t0}, t0.Add(48*time.Hour))
+			_, ok, err := db.ClaimSlot(ctx, Delivery{UserID: "U1", NudgeID: "n1", Kind: "delegate", Slot: t0}, t0, t0.Add(48*time.Hour))
 			if err != nil {
 				t.Error(err)
 			}
@@ -225,5 +225,27 @@ func TestFollowupOnce(t *testing.T) {
 	}
 	if cands, _ := db.FollowupCandidates(ctx, now, 10); len(cands) != 0 {
 		t.Error("followed-up delivery is still a candidate")
+	}
+}
+
+func TestStaleClaimsAndReclaim(t *testing.T) {
+	ctx := context.Background()
+	now := t0
+	db := openTest(t, WithClock(func() time.Time { return now }))
+	subscribed(t, db, "U1")
+	d, _, _ := db.ClaimDelivery(ctx, Delivery{UserID: "U1", NudgeID: "n1", Kind: "delegate", Source: SourceNow, Slot: now})
+	now = now.Add(5 * time.Minute)
+	stale, err := db.StaleClaims(ctx, now.Add(-2*time.Minute), 10)
+	if err != nil || len(stale) != 1 || stale[0].ID != d.ID {
+		t.Fatalf("StaleClaims = %+v, %v", stale, err)
+	}
+	for i, want := range []bool{true, false} {
+		ok, err := db.Reclaim(ctx, stale[0])
+		if err != nil || ok != want {
+			t.Errorf("Reclaim #%d = %v, %v; want %v", i+1, ok, err, want)
+		}
+	}
+	if stale, _ := db.StaleClaims(ctx, now.Add(-2*time.Minute), 10); len(stale) != 0 {
+		t.Error("a reclaimed delivery is still stale")
 	}
 }

@@ -135,14 +135,16 @@ func advance(ctx context.Context, tx *sql.Tx, userID string, slot, next time.Tim
 	return n == 1, err
 }
 
-// ClaimSlot takes ownership of delivering slot to d.UserID: in one
-// transaction it moves the subscription's next slot on to next and records
-// d (source "schedule", state "claimed"). It returns false, and records
-// nothing, if another process or an earlier run already took this slot.
-func (db *DB) ClaimSlot(ctx context.Context, d Delivery, next time.Time) (Delivery, bool, error) {
+// ClaimSlot takes ownership of delivering d.Slot to d.UserID: in one
+// transaction it moves the subscription's next slot from due (the value the
+// caller read) on to next and records d (source "schedule", state
+// "claimed"). d.Slot is usually due, or a later slot when catching up. It
+// returns false, and records nothing, if another process or an earlier run
+// already moved the schedule on.
+func (db *DB) ClaimSlot(ctx context.Context, d Delivery, due, next time.Time) (Delivery, bool, error) {
 	var claimed bool
 	err := db.withTx(ctx, func(tx *sql.Tx, now int64) error {
-		ok, err := advance(ctx, tx, d.UserID, d.Slot, next, StatusActive, time.Time{}, now)
+		ok, err := advance(ctx, tx, d.UserID, due, next, StatusActive, time.Time{}, now)
 		if err != nil || !ok {
 			return err
 		}

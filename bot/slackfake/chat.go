@@ -87,6 +87,12 @@ func (s *Server) chatPostMessage(r *apiRequest) (map[string]any, string) {
 		User:     s.opts.BotUserID,
 		At:       r.at,
 	}
+	if meta := r.params["metadata"]; meta != "" {
+		if !json.Valid([]byte(meta)) {
+			return nil, "invalid_metadata_format"
+		}
+		m.Metadata = json.RawMessage(meta)
+	}
 	s.messages = append(s.messages, m)
 	return map[string]any{"channel": ch, "ts": m.TS, "message": s.messageJSON(m)}, ""
 }

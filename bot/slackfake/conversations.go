@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -118,6 +119,34 @@ func (s *Server) conversationsMembers(r *apiRequest) (map[string]any, string) {
 		"members":           s.membersOf(c),
 		"response_metadata": map[string]any{"next_cursor": ""},
 	}, ""
+}
+
+// conversationsHistory lists the top-level messages the bot posted in a
+// channel, newest first (the fake knows no messages but the bot's). With
+// include_all_metadata=true each carries its metadata.
+func (s *Server) conversationsHistory(r *apiRequest) (map[string]any, string) {
+	ch := r.params["channel"]
+	if !strings.HasPrefix(ch, "D") && s.lookupChannelLocked(ch) == nil {
+		return nil, "channel_not_found"
+	}
+	limit, err := strconv.Atoi(r.params["limit"])
+	if err != nil || limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	withMeta := r.params["include_all_metadata"] == "true" || r.params["include_all_metadata"] == "1"
+	msgs := []map[string]any{}
+	for i := len(s.messages) - 1; i >= 0 && len(msgs) < limit; i-- {
+		m := s.messages[i]
+		if m.Channel != ch || m.Deleted || (m.ThreadTS != "" && m.ThreadTS != m.TS) {
+			continue
+		}
+		j := s.messageJSON(m)
+		if withMeta && m.Metadata != nil {
+			j["metadata"] = m.Metadata
+		}
+		msgs = append(msgs, j)
+	}
+	return map[string]any{"messages": msgs, "has_more": false, "response_metadata": map[string]any{"next_cursor": ""}}, ""
 }
 
 func (s *Server) usersInfo(r *apiRequest) (map[string]any, string) {

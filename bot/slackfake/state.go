@@ -51,6 +51,8 @@ type Message struct {
 	Text     string
 	// Blocks is the blocks JSON array as posted, nil when none was given.
 	Blocks json.RawMessage
+	// Metadata is the message metadata posted with it, nil if none.
+	Metadata json.RawMessage
 	// User is the poster, the bot's user id.
 	User    string
 	Edited  bool

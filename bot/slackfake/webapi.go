@@ -109,6 +109,8 @@ func handlerFor(method string) apiHandler {
 		return (*Server).conversationsInfo
 	case "conversations.members":
 		return (*Server).conversationsMembers
+	case "conversations.history":
+		return (*Server).conversationsHistory
 	case "users.info":
 		return (*Server).usersInfo
 	case "views.publish":

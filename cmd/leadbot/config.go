@@ -5,7 +5,9 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // config is everything leadbot reads from the environment.
@@ -16,6 +18,8 @@ type config struct {
 	dbPath    string
 	logFormat string
 	logLevel  slog.Level
+	catchup   time.Duration
+	sendRate  float64
 }
 
 // configError names the variable that is wrong and how to fix it. Its text
@@ -30,7 +34,7 @@ func (e configError) Error() string { return e.name + " " + e.msg }
 // loadConfig reads and checks the environment. It returns a configError for
 // the first variable that is missing or malformed.
 func loadConfig(getenv func(string) string) (config, error) {
-	c := config{dbPath: "leadbot.db", logFormat: "text"}
+	c := config{dbPath: "leadbot.db", logFormat: "text", catchup: 2 * time.Hour, sendRate: 20}
 	var err error
 	if c.appToken, err = token(getenv, "SLACK_APP_TOKEN", "xapp-",
 		"create an app-level token with the connections:write scope (Basic Information, App-Level Tokens)"); err != nil {
@@ -59,6 +63,23 @@ func loadConfig(getenv func(string) string) (config, error) {
 		c.logFormat = "json"
 	default:
 		return c, configError{"LEADBOT_LOG_FORMAT", "must be text or json"}
+	}
+	if v := getenv("LEADBOT_CATCHUP"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return c, configError{"LEADBOT_CATCHUP", "must be a duration such as 2h or 30m (how late a missed nudge may still be sent)"}
+		}
+		c.catchup = d
+		if d == 0 {
+			c.catchup = -1 // bot.Config: negative means no catch-up at all
+		}
+	}
+	if v := getenv("LEADBOT_SEND_RATE"); v != "" {
+		r, err := strconv.ParseFloat(v, 64)
+		if err != nil || r <= 0 {
+			return c, configError{"LEADBOT_SEND_RATE", "must be a positive number of Slack calls per second, such as 20"}
+		}
+		c.sendRate = r
 	}
 	if v := getenv("LEADBOT_LOG_LEVEL"); v != "" {
 		if err := c.logLevel.UnmarshalText([]byte(v)); err != nil {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // users' timezones must load in a distroless image with no zoneinfo
 )
 
 func main() {

@@ -27,6 +27,9 @@ Environment (for run):
   SLACK_API_URL       Slack Web API base URL (default https://slack.com/api/;
                       tests point it at a fake Slack)
   LEADBOT_DB          SQLite database file (default leadbot.db)
+  LEADBOT_CATCHUP     how late a missed nudge may still be sent (default 2h;
+                      0 never sends late)
+  LEADBOT_SEND_RATE   Slack calls per second when sending nudges (default 20)
   LEADBOT_LOG_FORMAT  text (default) or json
   LEADBOT_LOG_LEVEL   debug, info (default), warn or error
 `

@@ -37,11 +37,13 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 
 	api := slack.New(cfg.botToken, slackOptions(cfg)...)
 	b, err := bot.New(bot.Config{
-		Socket:  socketmode.New(api),
-		API:     api,
-		Store:   db,
-		Library: lib,
-		Logger:  log,
+		Socket:   socketmode.New(api),
+		API:      api,
+		Store:    db,
+		Library:  lib,
+		Logger:   log,
+		Catchup:  cfg.catchup,
+		SendRate: cfg.sendRate,
 	})
 	if err != nil {
 		return err

@@ -1,0 +1,149 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+
+	"github.com/leadcoach/leadbot/prompts"
+	"github.com/leadcoach/leadbot/storage"
+)
+
+// dmReplyWindow is how long after a nudge a plain DM to the bot counts as
+// the answer to it.
+const dmReplyWindow = 48 * time.Hour
+
+// handleMessage records a user's message in a DM with the bot: a reply in
+// a nudge's thread, or a DM within dmReplyWindow of the latest nudge. It is
+// stored (with the event id, so a redelivery stores nothing twice) before
+// the envelope is acknowledged; the short thank-you comes after.
+func (b *Bot) handleMessage(ctx context.Context, log *slog.Logger, env *envelope, eventID string, ev *slackevents.MessageEvent) {
+	if ev.ChannelType != slackevents.ChannelTypeIM {
+		return
+	}
+	switch ev.SubType {
+	case "", "file_share", "thread_broadcast":
+	case "message_changed":
+		b.editedMessage(ctx, log, env, eventID, ev)
+		return
+	case "message_deleted":
+		b.deletedMessage(ctx, log, env, eventID, ev)
+		return
+	default:
+		return // joins, bot messages and other system messages
+	}
+	if ev.BotID != "" || ev.User == "" || ev.User == b.me.userID {
+		return // never answer a bot, least of all ourselves
+	}
+	log = log.With(keyUser, ev.User, keyChannel, ev.Channel)
+
+	var d storage.Delivery
+	var err error
+	via := storage.ViaThread
+	if ev.ThreadTimeStamp != "" && ev.ThreadTimeStamp != ev.TimeStamp {
+		d, err = b.store.DeliveryByMessage(ctx, ev.User, ev.Channel, ev.ThreadTimeStamp)
+	} else {
+		via = storage.ViaDM
+		d, err = b.store.LatestSent(ctx, ev.User, b.now().Add(-dmReplyWindow))
+	}
+	if errors.Is(err, storage.ErrNotFound) {
+		env.ack(nil)
+		b.answerStrayDM(ctx, log, ev)
+		return
+	}
+	if err != nil {
+		// Not acknowledged: Slack will deliver the event again.
+		log.Error("could not look up the nudge a message answers", keyErr, err)
+		env.nack()
+		return
+	}
+	stored, err := b.store.RecordReply(ctx, eventID, storage.Reply{
+		DeliveryID: d.ID, UserID: ev.User, Channel: ev.Channel, TS: ev.TimeStamp,
+		ThreadTS: ev.ThreadTimeStamp, Text: ev.Text, Via: via,
+	})
+	if err != nil {
+		log.Error("could not record reply", keyErr, err)
+		env.nack()
+		return
+	}
+	env.ack(nil)
+	if !stored {
+		log.Info("reply already recorded", keyEvent, eventID)
+		return
+	}
+	log.Info("reply recorded", "delivery", d.ID, "via", via)
+	if replies, err := b.store.Replies(ctx, ev.User, d.ID); err == nil && len(replies) > 1 {
+		return // thanked for the first reply already; no chatter
+	}
+	b.thank(ctx, log, d, ev.Text)
+}
+
+// thank answers the first reply to a nudge in its thread: one sentence, and
+// a tip related to what the user wrote, or to the nudge's topic.
+func (b *Bot) thank(ctx context.Context, log *slog.Logger, d storage.Delivery, text string) {
+	var tip *prompts.Answer
+	if a := b.lib.Answer(text, nil); a.Matched {
+		tip = &a
+	} else if n, ok := b.nudgeFor(d); ok {
+		if a, ok := b.lib.Another(n.Topic, "", nil); ok {
+			tip = &a
+		}
+	}
+	msg := replyThanks(tip)
+	if _, _, err := b.api.PostMessageContext(ctx, d.Channel, append(msg.options(), slack.MsgOptionTS(d.TS))...); err != nil {
+		log.Warn("could not answer the reply", keyErr, slackErrorCode(err))
+	}
+}
+
+// answerStrayDM answers a DM that is not about a recent nudge: it is not
+// stored, and the user gets the tip that best fits what they wrote.
+func (b *Bot) answerStrayDM(ctx context.Context, log *slog.Logger, ev *slackevents.MessageEvent) {
+	a := b.lib.Answer(ev.Text, nil)
+	msg := tipMessage(a, true)
+	msg.blocks = append([]slack.Block{section(msgStrayDM)}, msg.blocks...)
+	opts := msg.options()
+	if ev.ThreadTimeStamp != "" {
+		opts = append(opts, slack.MsgOptionTS(ev.ThreadTimeStamp))
+	}
+	if _, _, err := b.api.PostMessageContext(ctx, ev.Channel, opts...); err != nil {
+		log.Warn("could not answer a DM", keyErr, slackErrorCode(err))
+	}
+}
+
+func (b *Bot) editedMessage(ctx context.Context, log *slog.Logger, env *envelope, eventID string, ev *slackevents.MessageEvent) {
+	if ev.Message == nil || ev.Message.User == "" {
+		return
+	}
+	changed, err := b.store.EditReply(ctx, eventID, ev.Message.User, ev.Channel, ev.Message.Timestamp, ev.Message.Text)
+	if err != nil {
+		log.Error("could not update an edited reply", keyErr, err)
+		env.nack()
+		return
+	}
+	if changed {
+		log.Info("reply edited", keyUser, ev.Message.User)
+	}
+}
+
+func (b *Bot) deletedMessage(ctx context.Context, log *slog.Logger, env *envelope, eventID string, ev *slackevents.MessageEvent) {
+	ts := ev.DeletedTimeStamp
+	if ts == "" && ev.PreviousMessage != nil {
+		ts = ev.PreviousMessage.Timestamp
+	}
+	if ts == "" {
+		return
+	}
+	changed, err := b.store.DeleteReply(ctx, eventID, ev.Channel, ts)
+	if err != nil {
+		log.Error("could not delete a deleted reply", keyErr, err)
+		env.nack()
+		return
+	}
+	if changed {
+		log.Info("reply deleted", keyChannel, ev.Channel)
+	}
+}

@@ -1,0 +1,204 @@
+package bot
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/leadcoach/leadbot/storage"
+)
+
+// Scheduler limits.
+const (
+	dueBatch        = 500              // subscriptions read per query
+	staleClaimAfter = 2 * time.Minute  // a claim older than this was interrupted
+	sendTimeout     = 60 * time.Second // one delivery, including rate-limit waits
+	historyForPick  = 200              // deliveries looked at to choose the next nudge
+)
+
+// runScheduler delivers nudges until ctx is cancelled: every tick it looks
+// for due slots, re-asks and follow-ups. A pass that has started finishes
+// its sends even when ctx is cancelled during it (they are short), so that
+// shutdown never leaves a message half-recorded.
+func (b *Bot) runScheduler(ctx context.Context) {
+	log := b.log.With(keyComponent, "scheduler")
+	for {
+		b.schedulerPass(ctx, log, b.now())
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(b.tick):
+		case <-b.wake:
+		}
+	}
+}
+
+// poke makes the scheduler run a pass soon, e.g. after a schedule changed.
+func (b *Bot) poke() {
+	select {
+	case b.wake <- struct{}{}:
+	default:
+	}
+}
+
+// delivery is one message for the worker pool to send.
+type delivery struct {
+	d    storage.Delivery
+	note string
+}
+
+// schedulerPass does one round of work as of now. Each part claims its
+// work in the database first (so two processes never both do it), then the
+// claimed deliveries are sent by a bounded pool of workers under one rate
+// limit.
+func (b *Bot) schedulerPass(ctx context.Context, log *slog.Logger, now time.Time) {
+	if ctx.Err() != nil {
+		return
+	}
+	// Deliveries are sent while later ones are still being claimed, so a
+	// crowded minute is limited by Slack's rate, not by claims then sends.
+	submit, wait := b.senders(context.WithoutCancel(ctx), log)
+	b.recoverClaims(ctx, log, now, submit)
+	b.claimDueSlots(ctx, log, now, submit)
+	b.claimReasks(ctx, log, now, submit)
+	wait()
+	b.sendFollowups(ctx, log, now)
+}
+
+// claimDueSlots claims every subscription slot that is due, or skips it if
+// it was missed by more than the catch-up window or the user is paused.
+func (b *Bot) claimDueSlots(ctx context.Context, log *slog.Logger, now time.Time, submit func(delivery)) {
+	for ctx.Err() == nil {
+		subs, err := b.store.DueSubscriptions(ctx, now, dueBatch)
+		if err != nil {
+			log.Error("could not read due subscriptions", keyErr, err)
+			return
+		}
+		progressed := false
+		for _, s := range subs {
+			if ctx.Err() != nil {
+				return
+			}
+			job, ok, moved := b.claimSlot(ctx, log, s, now)
+			progressed = progressed || moved
+			if ok {
+				submit(job)
+			}
+		}
+		if len(subs) < dueBatch || !progressed {
+			return
+		}
+	}
+}
+
+// claimSlot decides what to do with one due subscription. It returns the
+// delivery to send if it claimed one, and whether the schedule moved on.
+func (b *Bot) claimSlot(ctx context.Context, log *slog.Logger, s storage.Subscription, now time.Time) (delivery, bool, bool) {
+	log = log.With(keyUser, s.UserID)
+	loc := loadLocation(s.TZ)
+	days := weekdays(s.Days)
+	// The latest slot at or before now: after downtime only that one can
+	// still be worth sending.
+	latest := s.NextAt
+	for range 1000 {
+		n := nextSlot(days, s.Minute, loc, latest)
+		if n.IsZero() || n.After(now) {
+			break
+		}
+		latest = n
+	}
+	next := nextSlot(days, s.Minute, loc, latest)
+
+	if s.Status == storage.StatusPaused {
+		if s.PausedUntil.IsZero() || now.Before(s.PausedUntil) || latest.Before(s.PausedUntil) {
+			resumeStatus, until := storage.StatusPaused, s.PausedUntil
+			if !s.PausedUntil.IsZero() && !now.Before(s.PausedUntil) {
+				resumeStatus, until = storage.StatusActive, time.Time{}
+			}
+			moved, err := b.store.AdvanceSlot(ctx, s.UserID, s.NextAt, next, resumeStatus, until)
+			if err != nil {
+				log.Error("could not skip a paused slot", keyErr, err)
+			} else if moved {
+				log.Info("slot skipped: paused", "slot", latest)
+			}
+			return delivery{}, false, moved
+		}
+	}
+	if lag := now.Sub(latest); lag > b.catchup {
+		moved, err := b.store.AdvanceSlot(ctx, s.UserID, s.NextAt, next, storage.StatusActive, time.Time{})
+		if err != nil {
+			log.Error("could not skip a missed slot", keyErr, err)
+		} else if moved {
+			log.Warn("slot missed by more than the catch-up window; skipped", "slot", latest, "lag", lag)
+		}
+		return delivery{}, false, moved
+	}
+
+	history, err := b.store.Deliveries(ctx, s.UserID, historyForPick)
+	if err != nil {
+		log.Error("could not read history", keyErr, err)
+		return delivery{}, false, false
+	}
+	n, note := nextNudge(b.lib, s.UserID, history, now)
+	d, claimed, err := b.store.ClaimSlot(ctx, storage.Delivery{
+		UserID: s.UserID, NudgeID: n.ID, Kind: n.Kind, Slot: latest,
+	}, s.NextAt, next)
+	if err != nil {
+		log.Error("could not claim a slot", keyErr, err)
+		return delivery{}, false, false
+	}
+	if !claimed {
+		return delivery{}, false, true // another process has it
+	}
+	if lag := now.Sub(latest); lag > time.Minute {
+		log.Info("delivering a missed slot late", "slot", latest, "lag", lag)
+	}
+	return delivery{d: d, note: note}, true, true
+}
+
+// claimReasks claims the re-asks of nudges answered "Not yet" that are due.
+func (b *Bot) claimReasks(ctx context.Context, log *slog.Logger, now time.Time, submit func(delivery)) {
+	due, err := b.store.DueReasks(ctx, now, dueBatch)
+	if err != nil {
+		log.Error("could not read due re-asks", keyErr, err)
+		return
+	}
+	for _, orig := range due {
+		d, ok, err := b.store.ClaimReask(ctx, orig)
+		if err != nil {
+			log.Error("could not claim a re-ask", keyUser, orig.UserID, keyErr, err)
+			continue
+		}
+		if ok {
+			submit(delivery{d: d})
+		}
+	}
+}
+
+// senders starts SendWorkers workers that send what is submitted, under the
+// shared rate limit. wait stops taking work and waits for the workers;
+// workers start only when the first job arrives.
+func (b *Bot) senders(ctx context.Context, log *slog.Logger) (submit func(delivery), wait func()) {
+	queue := make(chan delivery)
+	var wg sync.WaitGroup
+	started := 0
+	submit = func(job delivery) {
+		if started < b.workers {
+			started++
+			wg.Go(func() {
+				for job := range queue {
+					sctx, cancel := context.WithTimeout(ctx, sendTimeout)
+					b.send(sctx, log, job)
+					cancel()
+				}
+			})
+		}
+		queue <- job
+	}
+	wait = func() {
+		close(queue)
+		wg.Wait()
+	}
+	return submit, wait
+}

@@ -1,0 +1,224 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+
+	"github.com/leadcoach/leadbot/storage"
+)
+
+// maxPause is the longest pause accepted.
+const maxPause = 366 * 24 * time.Hour
+
+// subscribe handles "start [days] [time]" and "schedule days time": it
+// subscribes the user (default Monday, Wednesday, Friday at 09:30 in their
+// Slack timezone) or changes their schedule, and says when the next nudge
+// comes.
+func (b *Bot) subscribe(ctx context.Context, log *slog.Logger, sc slack.SlashCommand, cmd command) message {
+	days, minute, haveDays, haveTime, err := parseSchedule(cmd.args)
+	var se scheduleError
+	if errors.As(err, &se) {
+		return textMessage(se.msg)
+	}
+	if cmd.verb == verbSchedule && !haveDays && !haveTime {
+		return textMessage("Tell me the days and the time, for example " + scheduleSample + ".")
+	}
+	u, loc := b.user(ctx, log, sc.UserID, sc.TeamID)
+	sub, err := b.store.Subscription(ctx, sc.UserID)
+	isNew := errors.Is(err, storage.ErrNotFound)
+	if err != nil && !isNew {
+		log.Error("could not read subscription", keyErr, err)
+		return textMessage(msgSorry)
+	}
+	if isNew {
+		sub = storage.Subscription{UserID: sc.UserID, Days: uint8(defaultDays), Minute: defaultMinute}
+	}
+	if haveDays {
+		sub.Days = uint8(days)
+	}
+	if haveTime {
+		sub.Minute = minute
+	}
+	if cmd.verb == verbStart || sub.Status == storage.StatusStopped || sub.Status == "" {
+		sub.Status, sub.PausedUntil = storage.StatusActive, time.Time{}
+	}
+	now := b.now()
+	sub.NextAt = nextSlot(weekdays(sub.Days), sub.Minute, loc, now)
+	if err := b.store.SaveSubscription(ctx, sub); err != nil {
+		log.Error("could not save subscription", keyErr, err)
+		return textMessage(msgSorry)
+	}
+	log.Info("subscribed", "new", isNew, "days", sub.Days, "minute", sub.Minute)
+	b.poke()
+
+	var lines []string
+	switch {
+	case isNew:
+		lines = append(lines, "*You're in.* I'll send you one small, concrete challenge "+scheduleWords(sub, loc)+".")
+	default:
+		lines = append(lines, "*Schedule updated:* "+scheduleWords(sub, loc)+".")
+	}
+	if sub.Status == storage.StatusPaused {
+		lines = append(lines, "You are paused "+pausedWords(sub, loc)+"; `/lead-tip resume` to start again sooner.")
+	} else {
+		lines = append(lines, "Next one: *"+formatWhen(sub.NextAt, loc)+"*.")
+	}
+	if u.TZ == "" {
+		lines = append(lines, "I could not read your timezone from Slack, so I am using UTC for now.")
+	}
+	if isNew {
+		lines = append(lines, "Want one right now? `/lead-tip nudge`. Change the days or time with "+scheduleSample+", or `/lead-tip pause 2w` when you need a break.")
+	}
+	return textMessage(strings.Join(lines, "\n"))
+}
+
+func scheduleWords(s storage.Subscription, loc *time.Location) string {
+	return fmt.Sprintf("%s at %s (%s)", weekdays(s.Days), clock(s.Minute), loc)
+}
+
+func pausedWords(s storage.Subscription, loc *time.Location) string {
+	if s.PausedUntil.IsZero() {
+		return "until you resume"
+	}
+	return "until " + s.PausedUntil.In(loc).Format("Monday 2 January 2006")
+}
+
+// pause handles "pause", "pause 2w", "pause 10d" and "pause until 2027-01-10".
+func (b *Bot) pause(ctx context.Context, log *slog.Logger, sc slack.SlashCommand, cmd command) message {
+	sub, loc, msg, ok := b.ownSubscription(ctx, log, sc)
+	if !ok {
+		return msg
+	}
+	until, err := parsePause(cmd.args, b.now(), loc)
+	if err != nil {
+		return textMessage(err.Error())
+	}
+	sub.Status, sub.PausedUntil = storage.StatusPaused, until
+	if err := b.store.SaveSubscription(ctx, sub); err != nil {
+		log.Error("could not pause", keyErr, err)
+		return textMessage(msgSorry)
+	}
+	log.Info("paused", "until", until)
+	return textMessage("Paused " + pausedWords(sub, loc) + ". Your history stays. `/lead-tip resume` starts the nudges again.")
+}
+
+// parsePause reads how long to pause: nothing (until resumed), "2w", "10d",
+// "3 weeks", "until 2027-01-10" (midnight in loc).
+func parsePause(args []string, now time.Time, loc *time.Location) (time.Time, error) {
+	example := "For example `/lead-tip pause 2w`, `/lead-tip pause 10d` or `/lead-tip pause until 2027-01-10`."
+	if len(args) == 0 {
+		return time.Time{}, nil
+	}
+	text := strings.ToLower(strings.Join(args, " "))
+	var until time.Time
+	if rest, ok := strings.CutPrefix(text, "until "); ok {
+		t, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(rest), loc)
+		if err != nil {
+			return time.Time{}, errors.New("I could not read that date; please write it as YYYY-MM-DD. " + example)
+		}
+		until = t
+	} else {
+		compact := strings.ReplaceAll(text, " ", "")
+		unit := 24 * time.Hour
+		num := strings.TrimRightFunc(compact, func(r rune) bool { return r < '0' || r > '9' })
+		switch strings.TrimPrefix(compact, num) {
+		case "d", "day", "days":
+		case "w", "wk", "week", "weeks":
+			unit *= 7
+		default:
+			return time.Time{}, errors.New("I could not read how long to pause. " + example)
+		}
+		n, err := strconv.Atoi(num)
+		if err != nil || n <= 0 {
+			return time.Time{}, errors.New("I could not read how long to pause. " + example)
+		}
+		until = now.Add(time.Duration(n) * unit)
+	}
+	switch {
+	case !until.After(now):
+		return time.Time{}, errors.New("That date has already passed. " + example)
+	case until.Sub(now) > maxPause:
+		return time.Time{}, errors.New("I can pause for up to a year at a time; `/lead-tip stop` stops the nudges for good.")
+	}
+	return until, nil
+}
+
+// resume ends a pause (or restarts after stop) from the next slot on.
+func (b *Bot) resume(ctx context.Context, log *slog.Logger, sc slack.SlashCommand) message {
+	sub, loc, msg, ok := b.ownSubscription(ctx, log, sc)
+	if !ok {
+		return msg
+	}
+	sub.Status, sub.PausedUntil = storage.StatusActive, time.Time{}
+	sub.NextAt = nextSlot(weekdays(sub.Days), sub.Minute, loc, b.now())
+	if err := b.store.SaveSubscription(ctx, sub); err != nil {
+		log.Error("could not resume", keyErr, err)
+		return textMessage(msgSorry)
+	}
+	log.Info("resumed")
+	b.poke()
+	return textMessage("Welcome back. Nudges " + scheduleWords(sub, loc) + "; next one *" + formatWhen(sub.NextAt, loc) + "*.")
+}
+
+// stop ends the subscription. The history is kept (forget deletes it).
+func (b *Bot) stop(ctx context.Context, log *slog.Logger, sc slack.SlashCommand) message {
+	sub, _, msg, ok := b.ownSubscription(ctx, log, sc)
+	if !ok {
+		return msg
+	}
+	sub.Status, sub.PausedUntil, sub.NextAt = storage.StatusStopped, time.Time{}, time.Time{}
+	if err := b.store.SaveSubscription(ctx, sub); err != nil {
+		log.Error("could not stop", keyErr, err)
+		return textMessage(msgSorry)
+	}
+	log.Info("stopped")
+	return textMessage("Stopped: no more nudges. Your history stays (`/lead-tip history`); `/lead-tip start` whenever you want them back.")
+}
+
+// ownSubscription loads the caller's subscription, or returns the message
+// to show someone who never subscribed.
+func (b *Bot) ownSubscription(ctx context.Context, log *slog.Logger, sc slack.SlashCommand) (storage.Subscription, *time.Location, message, bool) {
+	sub, err := b.store.Subscription(ctx, sc.UserID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return sub, nil, textMessage("You are not subscribed to nudges yet. `/lead-tip start` subscribes you (Monday, Wednesday and Friday at 09:30 your time)."), false
+	}
+	if err != nil {
+		log.Error("could not read subscription", keyErr, err)
+		return sub, nil, textMessage(msgSorry), false
+	}
+	_, loc := b.user(ctx, log, sc.UserID, sc.TeamID)
+	return sub, loc, message{}, true
+}
+
+// userChanged keeps a known user's timezone current (Slack sends
+// user_change when a profile changes) and moves their next nudge so that it
+// stays at the same local time.
+func (b *Bot) userChanged(ctx context.Context, log *slog.Logger, ev *slackevents.UserChangeEvent) {
+	u, err := b.store.User(ctx, ev.User.ID)
+	if err != nil || ev.User.TZ == "" || u.TZ == ev.User.TZ {
+		return // unknown user, or nothing that matters to us changed
+	}
+	log = log.With(keyUser, u.ID)
+	if err := b.store.SaveUser(ctx, storage.User{ID: u.ID, TZ: ev.User.TZ, TZCheckedAt: b.now()}); err != nil {
+		log.Error("could not save the new timezone", keyErr, err)
+		return
+	}
+	sub, err := b.store.Subscription(ctx, u.ID)
+	if err != nil || sub.Status == storage.StatusStopped {
+		return
+	}
+	sub.NextAt = nextSlot(weekdays(sub.Days), sub.Minute, loadLocation(ev.User.TZ), b.now())
+	if err := b.store.SaveSubscription(ctx, sub); err != nil {
+		log.Error("could not move the next nudge to the new timezone", keyErr, err)
+		return
+	}
+	log.Info("timezone changed; schedule moved", "tz", ev.User.TZ)
+}
