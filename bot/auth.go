@@ -25,6 +25,9 @@ type identity struct {
 	userID string // the bot user's id, to ignore our own messages
 	botID  string
 	teamID string
+	// enterpriseID is set for an Enterprise Grid install, where users of
+	// every workspace of the organisation are ours.
+	enterpriseID string
 }
 
 // whoAmI calls auth.test until it answers, backing off on network errors
@@ -34,7 +37,7 @@ func (b *Bot) whoAmI(ctx context.Context, log *slog.Logger) (identity, error) {
 	for {
 		resp, err := b.api.AuthTestContext(ctx)
 		if err == nil {
-			return identity{userID: resp.UserID, botID: resp.BotID, teamID: resp.TeamID}, nil
+			return identity{userID: resp.UserID, botID: resp.BotID, teamID: resp.TeamID, enterpriseID: resp.EnterpriseID}, nil
 		}
 		if fatalAuthErrors[slackErrorCode(err)] {
 			return identity{}, fmt.Errorf("SLACK_BOT_TOKEN: %w (%s): check the token, or reinstall the app", ErrAuth, slackErrorCode(err))

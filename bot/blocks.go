@@ -114,6 +114,11 @@ func helpMessage(unclear bool) message {
 		"• `/lead-tip nudge` one right now",
 		"• `/lead-tip pause`, `/lead-tip pause 2w`, `/lead-tip pause until 2027-01-10`, `/lead-tip resume`, `/lead-tip stop`",
 		"• `/lead-tip history` your last nudges and what you answered (only you see it)",
+		"• `/lead-tip digest off` no weekly summary on Fridays (`on` to bring it back)",
+		"*Team channels*: one question a week for the whole team (invite me first: `/invite @Lead Coach`)",
+		"• `/lead-tip weekly fri 15:00` in the channel: every Friday at 15:00 your time; `/lead-tip weekly` shows it",
+		"• `/lead-tip weekly now` this week's right away; `/lead-tip weekly off` turns it off",
+		"*Your data*: `/lead-tip export` sends you everything stored about you; `/lead-tip forget` deletes it all",
 		"• `/lead-tip help` this list",
 	), "\n")
 	return message{text: "How to use /lead-tip", blocks: []slack.Block{section(text)}}

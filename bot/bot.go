@@ -49,6 +49,15 @@ type Config struct {
 	Catchup       time.Duration // a slot missed by less is delivered late, once (default 2 h; negative: never late)
 	SendRate      float64       // Slack calls per second when delivering (default 20)
 	SendWorkers   int           // deliveries in parallel (default 8)
+
+	// Metrics, when set, counts envelopes, Slack calls, nudges and replies
+	// for /metrics; nil records nothing.
+	Metrics *Metrics
+
+	// Admins are user ids (LEADBOT_ADMINS) who may change or turn off any
+	// channel's weekly prompt, besides the person who set it and workspace
+	// admins and owners.
+	Admins []string
 }
 
 // Bot is a running Lead Coach. Create it with New and start it with Run.
@@ -72,6 +81,10 @@ type Bot struct {
 	wake      chan struct{} // pokes the scheduler
 	inflight  sync.WaitGroup
 	connected atomic.Bool
+	appID     atomic.Value // string: our app's id, from the first hello envelope
+	metrics   *Metrics     // nil: not measured
+	token     *tokenWatch  // stops Run when Slack says the bot token is dead
+	admins    map[string]bool
 }
 
 // New returns a Bot for cfg. It returns an error if a required part is
@@ -96,10 +109,18 @@ func New(cfg Config) (*Bot, error) {
 		now:     cfg.Now,
 		timeout: cfg.HandlerTimeout,
 		grace:   cfg.ShutdownTimeout,
+		metrics: cfg.Metrics,
+		admins:  make(map[string]bool, len(cfg.Admins)),
 	}
+	for _, id := range cfg.Admins {
+		b.admins[id] = true
+	}
+	b.token = newTokenWatch()
+	b.api = tokenGuard{slackAPI: cfg.API, w: b.token}
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
 	}
+	b.log = slog.New(quietCancel(b.log.Handler()))
 	if b.now == nil {
 		b.now = time.Now
 	}
@@ -113,7 +134,10 @@ func New(cfg Config) (*Bot, error) {
 	}
 	b.workers = orDefault(cfg.SendWorkers, DefaultSendWorkers)
 	perSecond := orDefault(cfg.SendRate, DefaultSendRate)
-	b.sendLimit = rate.NewLimiter(rate.Limit(perSecond), max(1, int(perSecond)))
+	// No burst: sends are spaced evenly. A burst of a second's worth after an
+	// idle spell overruns a Slack bucket with a smaller burst, and every 429
+	// then parks a worker for Retry-After (BenchmarkFanout measures it).
+	b.sendLimit = rate.NewLimiter(rate.Limit(perSecond), 1)
 	b.wake = make(chan struct{}, 1)
 	return b, nil
 }
@@ -173,6 +197,9 @@ loop:
 			b.connected.Store(false)
 			runErr = socketError(err)
 			sockDone = nil
+			break loop
+		case <-b.token.dead:
+			runErr = b.token.err()
 			break loop
 		case evt := <-b.socket.Events:
 			b.dispatch(handlerCtx, log, evt)

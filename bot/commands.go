@@ -32,11 +32,16 @@ const (
 	verbStop     = "stop"
 	verbNudge    = "nudge"
 	verbHistory  = "history"
+	verbDigest   = "digest"
+	verbExport   = "export"
+	verbForget   = "forget"
+	verbWeekly   = "weekly"
 )
 
 var verbs = map[string]bool{
 	verbHelp: true, verbTopics: true, verbStart: true, verbSchedule: true, verbPause: true,
 	verbResume: true, verbStop: true, verbNudge: true, verbHistory: true,
+	verbDigest: true, verbExport: true, verbForget: true, verbWeekly: true,
 }
 
 // verbAliases map what people type to a verb.
@@ -97,8 +102,16 @@ func (b *Bot) handleCommand(ctx context.Context, log *slog.Logger, env *envelope
 		reply = b.stop(ctx, log, sc)
 	case verbNudge:
 		reply = b.nudgeCommand(ctx, log, sc)
+	case verbDigest:
+		reply = b.digestCommand(ctx, log, sc, cmd)
+	case verbExport:
+		reply = b.exportCommand(ctx, log, sc)
+	case verbForget:
+		reply = forgetCommand()
 	case verbHistory:
 		reply = b.history(ctx, log, sc.UserID)
+	case verbWeekly:
+		reply = b.weekly(ctx, log, sc, cmd)
 	default:
 		reply = b.tipReply(ctx, log, sc.UserID, cmd.query)
 	}
@@ -125,5 +138,5 @@ func (c command) name() string {
 func (b *Bot) respond(ctx context.Context, responseURL string, msg message) error {
 	opts := append(msg.options(), slack.MsgOptionResponseURL(responseURL, slack.ResponseTypeEphemeral))
 	_, _, err := b.api.PostMessageContext(ctx, "", opts...)
-	return err
+	return withoutURL(err) // callers log it: keep the response_url out
 }

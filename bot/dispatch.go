@@ -20,9 +20,11 @@ import (
 func (b *Bot) dispatch(ctx context.Context, log *slog.Logger, evt socketmode.Event) {
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
+		b.connected.Store(false) // also after a drop no other event reported
 		log.Debug("connecting")
 	case socketmode.EventTypeConnected:
 		b.connected.Store(true)
+		b.metrics.socketConnected()
 		log.Info("connected")
 	case socketmode.EventTypeConnectionError:
 		b.connected.Store(false)
@@ -33,11 +35,16 @@ func (b *Bot) dispatch(ctx context.Context, log *slog.Logger, evt socketmode.Eve
 		b.connected.Store(false)
 		log.Error("Slack rejected the app token (SLACK_APP_TOKEN)")
 	case socketmode.EventTypeHello:
+		b.helloReceived(evt)
 		log.Debug("hello")
 	case socketmode.EventTypeDisconnect:
 		b.connected.Store(false)
 		log.Info("disconnect requested by Slack, reconnecting")
 	case socketmode.EventTypeIncomingError:
+		if unreadableFrame(evt) {
+			log.Warn("ignoring a frame that is not JSON")
+			return
+		}
 		b.connected.Store(false)
 		log.Warn("connection lost, reconnecting")
 	case socketmode.EventTypeErrorBadMessage:
@@ -48,11 +55,13 @@ func (b *Bot) dispatch(ctx context.Context, log *slog.Logger, evt socketmode.Eve
 		if evt.Request == nil {
 			return
 		}
+		received := time.Now() // before waiting for a slot: the wait counts in the ack latency
+		b.metrics.envelopeReceived(evt.Request.Type)
 		b.slots <- struct{}{}
 		b.inflight.Add(1)
 		go func() {
 			defer func() { <-b.slots; b.inflight.Done() }()
-			b.serve(ctx, evt)
+			b.serve(ctx, evt, received)
 		}()
 	default:
 		log.Debug("ignoring client event", keyType, string(evt.Type))
@@ -74,7 +83,11 @@ func (b *Bot) badMessage(log *slog.Logger, evt socketmode.Event) {
 	_ = json.Unmarshal(e.Message, &env) // a frame that is not even JSON has no id to ack
 	log.Warn("ignoring an envelope the client could not parse", keyType, env.Type, keyEnvelope, env.EnvelopeID, keyErr, e.Cause.Error())
 	if env.EnvelopeID != "" {
-		b.ackEnvelope(context.Background(), env.EnvelopeID, nil)
+		received := time.Now()
+		b.metrics.envelopeReceived("unknown")
+		if b.ackEnvelope(context.Background(), env.EnvelopeID, nil) {
+			b.metrics.envelopeAcked("unknown", time.Since(received))
+		}
 	}
 }
 
@@ -95,21 +108,27 @@ func (e *envelope) ack(payload any) { e.once.Do(func() { e.ackFunc(payload) }) }
 func (e *envelope) nack() { e.once.Do(func() {}) }
 
 // serve runs the handler for one envelope, acknowledging it and recovering
-// from a panic, which is logged and answered with an apology.
-func (b *Bot) serve(ctx context.Context, evt socketmode.Event) {
+// from a panic, which is logged and answered with an apology. received is
+// when the envelope came off the socket, for the ack latency metric.
+func (b *Bot) serve(ctx context.Context, evt socketmode.Event, received time.Time) {
 	ctx, cancel := context.WithTimeout(ctx, b.timeout)
 	defer cancel()
 	req := evt.Request
-	log := b.log.With(keyEnvelope, req.EnvelopeID, keyType, req.Type)
+	log := slog.New(b.metrics.countErrors(b.log.Handler())).With(keyEnvelope, req.EnvelopeID, keyType, req.Type)
 	if req.RetryAttempt > 0 {
 		log = log.With(keyAttempt, req.RetryAttempt)
 	}
 	env := &envelope{req: req}
-	env.ackFunc = func(payload any) { b.ackEnvelope(ctx, req.EnvelopeID, payload) }
+	env.ackFunc = func(payload any) {
+		if b.ackEnvelope(ctx, req.EnvelopeID, payload) {
+			b.metrics.envelopeAcked(req.Type, time.Since(received))
+		}
+	}
 	start := time.Now()
 
 	defer func() {
 		if r := recover(); r != nil {
+			b.metrics.handlerPanicked()
 			log.Error("handler panicked", keyPanic, fmt.Sprint(r), keyStack, string(debug.Stack()))
 			env.ack(nil)
 			b.apologize(ctx, log, evt)
@@ -118,6 +137,10 @@ func (b *Bot) serve(ctx context.Context, evt socketmode.Event) {
 		log.Debug("handled", keyDuration, time.Since(start))
 	}()
 
+	if why := b.refuse(evt); why != "" {
+		log.Warn("envelope ignored: " + why)
+		return
+	}
 	switch evt.Type {
 	case socketmode.EventTypeSlashCommand:
 		cmd, ok := evt.Data.(slack.SlashCommand)
@@ -143,12 +166,16 @@ func (b *Bot) serve(ctx context.Context, evt socketmode.Event) {
 	}
 }
 
-func (b *Bot) ackEnvelope(ctx context.Context, id string, payload any) {
+// ackEnvelope hands the acknowledgement of envelope id to the socket
+// client. It reports whether that worked; a failure is logged here.
+func (b *Bot) ackEnvelope(ctx context.Context, id string, payload any) bool {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 	defer cancel()
 	if err := b.socket.AckCtx(ctx, id, payload); err != nil {
 		b.log.Warn("ack failed", keyEnvelope, id, keyErr, err)
+		return false
 	}
+	return true
 }
 
 // apologize tells the user, where the envelope gives a way to, that

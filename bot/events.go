@@ -21,6 +21,8 @@ func (b *Bot) handleEvent(ctx context.Context, log *slog.Logger, env *envelope, 
 		b.handleMessage(ctx, log, env, eventID, inner)
 	case *slackevents.UserChangeEvent:
 		b.userChanged(ctx, log, inner)
+	case *slackevents.AppHomeOpenedEvent:
+		b.homeOpened(ctx, log, inner)
 	default:
 		log.Debug("event ignored", keyType, ev.InnerEvent.Type)
 	}

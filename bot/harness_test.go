@@ -65,7 +65,7 @@ type testEnv struct {
 	clock  *testClock // nil: real time
 }
 
-func newEnv(t *testing.T, clock *testClock) *testEnv {
+func newEnv(t testing.TB, clock *testClock) *testEnv {
 	t.Helper()
 	fake, err := slackfake.New(slackfake.Options{PingInterval: 500 * time.Millisecond})
 	if err != nil {
@@ -94,7 +94,7 @@ func newTestBot(t *testing.T, cfg Config) *testBot {
 // start runs a bot in e with cfg's zero fields filled in: the fake's API, a
 // database handle on e's file, the shipped content, e's clock, and a fast
 // scheduler tick. It waits until the bot is connected.
-func (e *testEnv) start(t *testing.T, cfg Config) *testBot {
+func (e *testEnv) start(t testing.TB, cfg Config) *testBot {
 	t.Helper()
 	ctx := context.Background()
 	var opts []storage.Option

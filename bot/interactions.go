@@ -10,12 +10,18 @@ import (
 // handleInteraction handles button presses and other interactive payloads.
 func (b *Bot) handleInteraction(ctx context.Context, log *slog.Logger, env *envelope, cb slack.InteractionCallback) {
 	log = log.With(keyUser, cb.User.ID, keyTeam, cb.Team.ID)
+	if cb.Type == slack.InteractionTypeViewSubmission && cb.View.CallbackID == callbackScheduleModal {
+		b.scheduleSubmitted(ctx, log, env, cb)
+		return
+	}
 	if cb.Type != slack.InteractionTypeBlockActions || len(cb.ActionCallback.BlockActions) == 0 {
 		log.Debug("interaction ignored", keyType, string(cb.Type))
 		return
 	}
-	env.ack(nil)
 	act := cb.ActionCallback.BlockActions[0]
+	if !isNudgeAnswer(act.ActionID) {
+		env.ack(nil)
+	}
 	log = log.With(keyAction, act.ActionID)
 	switch act.ActionID {
 	case actionAnotherTip:
@@ -23,7 +29,11 @@ func (b *Bot) handleInteraction(ctx context.Context, log *slog.Logger, env *enve
 	case actionShareTip:
 		b.shareTip(ctx, log, cb, act.Value)
 	case actionNudgeDone, actionNudgeNotYet, actionNudgeSkip:
-		b.nudgeButton(ctx, log, cb, act)
+		b.nudgeButton(ctx, log, env, cb, act)
+	case actionHomeStart, actionHomePause, actionHomeResume, actionHomeSchedule, actionHomeTip:
+		b.homeButton(ctx, log, cb, act)
+	case actionForgetConfirm:
+		b.forgetConfirmed(ctx, log, cb)
 	default:
 		log.Debug("unknown action ignored")
 	}

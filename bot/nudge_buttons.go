@@ -14,8 +14,11 @@ import (
 
 // nudgeButton records Done / Not yet / Skip on a nudge and updates the
 // message to show the choice. The delivery must belong to the user who
-// pressed: anyone else gets a polite refusal and nothing changes.
-func (b *Bot) nudgeButton(ctx context.Context, log *slog.Logger, cb slack.InteractionCallback, act *slack.BlockAction) {
+// pressed: anyone else gets a polite refusal and nothing changes. The
+// press is acknowledged once it is stored, so that an acknowledged answer
+// survives a crash; the stored timezone is used, so no Slack call delays
+// the acknowledgement.
+func (b *Bot) nudgeButton(ctx context.Context, log *slog.Logger, env *envelope, cb slack.InteractionCallback, act *slack.BlockAction) {
 	id, err := strconv.ParseInt(act.Value, 10, 64)
 	if err != nil {
 		log.Warn("nudge button with a bad value")
@@ -25,12 +28,14 @@ func (b *Bot) nudgeButton(ctx context.Context, log *slog.Logger, cb slack.Intera
 	outcome := map[string]string{
 		actionNudgeDone: storage.OutcomeDone, actionNudgeNotYet: storage.OutcomeNotYet, actionNudgeSkip: storage.OutcomeSkipped,
 	}[act.ActionID]
-	u, loc := b.user(ctx, log, cb.User.ID, cb.Team.ID)
+	u, _ := b.store.User(ctx, cb.User.ID) // a nudge's owner is a stored user
+	loc := loadLocation(u.TZ)
 	var reaskAt time.Time
 	if outcome == storage.OutcomeNotYet {
 		reaskAt = addWorkingDays(b.now(), 2, loc)
 	}
-	d, changed, err := b.store.SetOutcome(ctx, u.ID, id, outcome, reaskAt)
+	d, changed, err := b.store.SetOutcome(ctx, cb.User.ID, id, outcome, reaskAt)
+	env.ack(nil)
 	if errors.Is(err, storage.ErrNotFound) {
 		log.Warn("button pressed on a nudge of another user")
 		if err := b.respond(ctx, cb.ResponseURL, textMessage(msgNotYours)); err != nil {
@@ -57,4 +62,10 @@ func (b *Bot) nudgeButton(ctx context.Context, log *slog.Logger, cb slack.Intera
 	if outcome == storage.OutcomeNotYet && changed {
 		b.poke()
 	}
+	b.homeChanged(ctx, log, cb.User.ID)
+}
+
+// isNudgeAnswer reports whether actionID is one of a nudge's buttons.
+func isNudgeAnswer(actionID string) bool {
+	return actionID == actionNudgeDone || actionID == actionNudgeNotYet || actionID == actionNudgeSkip
 }

@@ -15,11 +15,13 @@ import (
 
 // permanentErrors are Slack errors after which sending the same message
 // again cannot succeed: the delivery is marked failed instead of retried.
+// A dead bot token is not one of them (see deadTokenErrors): it stops the
+// bot, and the delivery waits, claimed, to be recovered after a restart.
 var permanentErrors = map[string]bool{
-	"channel_not_found": true, "user_not_found": true, "account_inactive": true, "user_disabled": true,
+	"channel_not_found": true, "user_not_found": true, "user_disabled": true,
 	"cannot_dm_bot": true, "is_archived": true, "not_in_channel": true, "invalid_blocks": true,
 	"msg_too_long": true, "no_text": true, "restricted_action": true, "messages_tab_disabled": true,
-	"invalid_auth": true, "token_revoked": true, "missing_scope": true,
+	"missing_scope": true,
 }
 
 func isPermanent(err error) bool { return permanentErrors[slackErrorCode(err)] }
@@ -62,7 +64,9 @@ func (b *Bot) send(ctx context.Context, log *slog.Logger, job delivery) {
 		log.Error("nudge posted but not recorded as sent", keyErr, err)
 		return
 	}
+	b.metrics.nudgeSent(d.Source, b.now().Sub(d.Slot))
 	log.Info("nudge sent", "source", d.Source, keyChannel, channel)
+	b.homeChanged(ctx, log, d.UserID)
 }
 
 func (b *Bot) sendFailed(ctx context.Context, log *slog.Logger, d storage.Delivery, method string, err error) {
@@ -99,7 +103,7 @@ func (b *Bot) recoverClaims(ctx context.Context, log *slog.Logger, now time.Time
 		if ok, err := b.store.Reclaim(ctx, d); err != nil || !ok {
 			continue // another process is on it
 		}
-		if now.Sub(d.Slot) > b.catchup {
+		if now.Sub(d.Slot) > max(b.catchup, staleClaimAfter+onTimeGrace) {
 			log.Warn("interrupted delivery too old to send; dropped", keyUser, d.UserID, "delivery", d.ID)
 			b.markFailed(ctx, log, d)
 			continue

@@ -418,3 +418,25 @@ func TestE2ERecoverInterruptedDeliveries(t *testing.T) {
 		t.Errorf("recovered delivery ts %q, want %q", got.TS, postedTS)
 	}
 }
+
+// With catch-up turned off (LEADBOT_CATCHUP=0), a slot noticed a few
+// seconds late is still on time; one noticed after downtime is not.
+func TestE2ENoCatchupStillOnTime(t *testing.T) {
+	clock := newClock(monday8)
+	env := newEnv(t, clock)
+	env.fake.AddUser(slackfake.User{ID: "U0ANA", TZ: "Europe/Berlin"})
+	env.fake.AddUser(slackfake.User{ID: "U0BEN", TZ: "Europe/Berlin"})
+	tb := env.start(t, Config{Catchup: -1})
+	tb.slash(t, "U0ANA", "start mon 09:30")
+	tb.slash(t, "U0BEN", "start mon 09:00")
+	if err := tb.stop(); err != nil {
+		t.Fatal(err)
+	}
+	clock.Set(time.Date(2026, 11, 23, 9, 30, 20, 0, berlin)) // Ana 20 s late, Ben 30 min
+	env.start(t, Config{Catchup: -1})
+	waitFor(t, "Ana's nudge", func() bool { return len(nudgeMessages(env.fake, "U0ANA")) == 1 })
+	time.Sleep(100 * time.Millisecond)
+	if n := len(nudgeMessages(env.fake, "U0BEN")); n != 0 {
+		t.Errorf("Ben got %d nudges 30 minutes late with catch-up off", n)
+	}
+}

@@ -22,6 +22,10 @@ const dmReplyWindow = 48 * time.Hour
 // stored (with the event id, so a redelivery stores nothing twice) before
 // the envelope is acknowledged; the short thank-you comes after.
 func (b *Bot) handleMessage(ctx context.Context, log *slog.Logger, env *envelope, eventID string, ev *slackevents.MessageEvent) {
+	if ev.ChannelType == slackevents.ChannelTypeChannel || ev.ChannelType == slackevents.ChannelTypeGroup {
+		b.handleTeamMessage(ctx, log, env, eventID, ev) // replies to weekly team prompts
+		return
+	}
 	if ev.ChannelType != slackevents.ChannelTypeIM {
 		return
 	}
@@ -76,6 +80,8 @@ func (b *Bot) handleMessage(ctx context.Context, log *slog.Logger, env *envelope
 		return
 	}
 	log.Info("reply recorded", "delivery", d.ID, "via", via)
+	b.metrics.replyRecorded(via)
+	b.homeChanged(ctx, log, ev.User)
 	if replies, err := b.store.Replies(ctx, ev.User, d.ID); err == nil && len(replies) > 1 {
 		return // thanked for the first reply already; no chatter
 	}

@@ -143,7 +143,7 @@ func parseDays(word string) (weekdays, error) {
 
 func badDay(word string) error {
 	return scheduleError{fmt.Sprintf("I could not read %q as a day or a time. Use day names like mon, tue, wed and a time like 08:45 or 4pm, for example %s.",
-		clip(word, 20), scheduleSample)}
+		escape(clip(word, 20)), scheduleSample)}
 }
 
 // parseClock reads a time of day: "8:45", "08:45", "16:00", "9am", "4pm",

@@ -15,6 +15,12 @@ const (
 	staleClaimAfter = 2 * time.Minute  // a claim older than this was interrupted
 	sendTimeout     = 60 * time.Second // one delivery, including rate-limit waits
 	historyForPick  = 200              // deliveries looked at to choose the next nudge
+
+	// onTimeGrace is how late a slot (nudge, digest or weekly prompt) may
+	// be noticed and still count as on time, whatever the catch-up window:
+	// the scheduler looks every tick, so a slot is almost never seen at its
+	// exact second.
+	onTimeGrace = time.Minute
 )
 
 // runScheduler delivers nudges until ctx is cancelled: every tick it looks
@@ -61,9 +67,16 @@ func (b *Bot) schedulerPass(ctx context.Context, log *slog.Logger, now time.Time
 	submit, wait := b.senders(context.WithoutCancel(ctx), log)
 	b.recoverClaims(ctx, log, now, submit)
 	b.claimDueSlots(ctx, log, now, submit)
-	b.claimReasks(ctx, log, now, submit)
+	if ctx.Err() == nil {
+		b.claimReasks(ctx, log, now, submit)
+	}
 	wait()
+	if ctx.Err() != nil {
+		return // shutting down: the rest is for the next pass, after a restart
+	}
 	b.sendFollowups(ctx, log, now)
+	b.sendDigests(ctx, log, now)
+	b.weeklyPass(ctx, log, now)
 }
 
 // claimDueSlots claims every subscription slot that is due, or skips it if
@@ -125,7 +138,7 @@ func (b *Bot) claimSlot(ctx context.Context, log *slog.Logger, s storage.Subscri
 			return delivery{}, false, moved
 		}
 	}
-	if lag := now.Sub(latest); lag > b.catchup {
+	if lag := now.Sub(latest); lag > max(b.catchup, onTimeGrace) {
 		moved, err := b.store.AdvanceSlot(ctx, s.UserID, s.NextAt, next, storage.StatusActive, time.Time{})
 		if err != nil {
 			log.Error("could not skip a missed slot", keyErr, err)

@@ -39,7 +39,7 @@ func (b *Bot) subscribe(ctx context.Context, log *slog.Logger, sc slack.SlashCom
 		return textMessage(msgSorry)
 	}
 	if isNew {
-		sub = storage.Subscription{UserID: sc.UserID, Days: uint8(defaultDays), Minute: defaultMinute}
+		sub = storage.Subscription{UserID: sc.UserID, Days: uint8(defaultDays), Minute: defaultMinute, DigestOn: true}
 	}
 	if haveDays {
 		sub.Days = uint8(days)
@@ -52,12 +52,14 @@ func (b *Bot) subscribe(ctx context.Context, log *slog.Logger, sc slack.SlashCom
 	}
 	now := b.now()
 	sub.NextAt = nextSlot(weekdays(sub.Days), sub.Minute, loc, now)
+	b.scheduleDigest(&sub, loc, now)
 	if err := b.store.SaveSubscription(ctx, sub); err != nil {
 		log.Error("could not save subscription", keyErr, err)
 		return textMessage(msgSorry)
 	}
 	log.Info("subscribed", "new", isNew, "days", sub.Days, "minute", sub.Minute)
 	b.poke()
+	b.homeChanged(ctx, log, sc.UserID)
 
 	var lines []string
 	switch {
@@ -107,6 +109,7 @@ func (b *Bot) pause(ctx context.Context, log *slog.Logger, sc slack.SlashCommand
 		return textMessage(msgSorry)
 	}
 	log.Info("paused", "until", until)
+	b.homeChanged(ctx, log, sc.UserID)
 	return textMessage("Paused " + pausedWords(sub, loc) + ". Your history stays. `/lead-tip resume` starts the nudges again.")
 }
 
@@ -140,6 +143,9 @@ func parsePause(args []string, now time.Time, loc *time.Location) (time.Time, er
 		if err != nil || n <= 0 {
 			return time.Time{}, errors.New("I could not read how long to pause. " + example)
 		}
+		if n > int(maxPause/unit) {
+			n = int(maxPause/unit) + 1 // too long; and n*unit must not overflow into a short pause
+		}
 		until = now.Add(time.Duration(n) * unit)
 	}
 	switch {
@@ -159,12 +165,14 @@ func (b *Bot) resume(ctx context.Context, log *slog.Logger, sc slack.SlashComman
 	}
 	sub.Status, sub.PausedUntil = storage.StatusActive, time.Time{}
 	sub.NextAt = nextSlot(weekdays(sub.Days), sub.Minute, loc, b.now())
+	b.scheduleDigest(&sub, loc, b.now())
 	if err := b.store.SaveSubscription(ctx, sub); err != nil {
 		log.Error("could not resume", keyErr, err)
 		return textMessage(msgSorry)
 	}
 	log.Info("resumed")
 	b.poke()
+	b.homeChanged(ctx, log, sc.UserID)
 	return textMessage("Welcome back. Nudges " + scheduleWords(sub, loc) + "; next one *" + formatWhen(sub.NextAt, loc) + "*.")
 }
 
@@ -180,6 +188,7 @@ func (b *Bot) stop(ctx context.Context, log *slog.Logger, sc slack.SlashCommand)
 		return textMessage(msgSorry)
 	}
 	log.Info("stopped")
+	b.homeChanged(ctx, log, sc.UserID)
 	return textMessage("Stopped: no more nudges. Your history stays (`/lead-tip history`); `/lead-tip start` whenever you want them back.")
 }
 

@@ -101,7 +101,7 @@ func (b *Bot) shareTip(ctx context.Context, log *slog.Logger, cb slack.Interacti
 		slack.MsgOptionResponseURL(cb.ResponseURL, slack.ResponseTypeInChannel),
 	)
 	if _, _, err := b.api.PostMessageContext(ctx, "", opts...); err != nil {
-		log.Error("could not share the tip", keyErr, err)
+		log.Error("could not share the tip", keyErr, withoutURL(err))
 		return
 	}
 	log.Info("tip shared", keyTip, tipID)

@@ -33,7 +33,9 @@ type Reply struct {
 // if the event or the message was already recorded.
 func (db *DB) RecordReply(ctx context.Context, eventID string, r Reply) (bool, error) {
 	var stored bool
-	err := db.withTx(ctx, func(tx *sql.Tx, now int64) error {
+	// Batched: replies arrive together after a fan-out of nudges, and each
+	// commit waits for an fsync (see batch.go).
+	err := db.withBatchedTx(ctx, func(tx *sql.Tx, now int64) error {
 		if eventID != "" {
 			first, err := markEvent(ctx, tx, eventID, now)
 			if err != nil || !first {

@@ -31,6 +31,7 @@ type DB struct {
 	read  *sql.DB
 	path  string
 	now   func() time.Time
+	batch committer // group commit for hot writes (batch.go)
 }
 
 // Option changes how Open sets up the database.

@@ -17,17 +17,19 @@ const (
 
 // Subscription is a user's nudge schedule.
 type Subscription struct {
-	UserID      string
-	Days        uint8 // bit d set = weekday d (time.Weekday: 0 Sunday ... 6 Saturday)
-	Minute      int   // local time of day, minutes after midnight
-	Status      string
-	PausedUntil time.Time // zero: paused until resumed
-	NextAt      time.Time // next slot to deliver; zero if none
-	TZ          string    // the user's timezone (from users), read-only here
-	DMChannel   string    // the user's DM channel, read-only here
-	TeamID      string    // read-only here
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	UserID       string
+	Days         uint8 // bit d set = weekday d (time.Weekday: 0 Sunday ... 6 Saturday)
+	Minute       int   // local time of day, minutes after midnight
+	Status       string
+	PausedUntil  time.Time // zero: paused until resumed
+	NextAt       time.Time // next slot to deliver; zero if none
+	TZ           string    // the user's timezone (from users), read-only here
+	DMChannel    string    // the user's DM channel, read-only here
+	TeamID       string    // read-only here
+	DigestOn     bool      // the weekly progress digest is wanted
+	DigestNextAt time.Time // when the next digest is due; zero if none
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // SaveSubscription creates or replaces userID's subscription. The user must
@@ -35,13 +37,16 @@ type Subscription struct {
 func (db *DB) SaveSubscription(ctx context.Context, s Subscription) error {
 	return db.withTx(ctx, func(tx *sql.Tx, now int64) error {
 		_, err := tx.ExecContext(ctx, `
-			INSERT INTO subscriptions (user_id, days, minute, status, paused_until, next_at, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			INSERT INTO subscriptions (user_id, days, minute, status, paused_until, next_at,
+				digest_on, digest_next_at, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (user_id) DO UPDATE SET
 				days = excluded.days, minute = excluded.minute, status = excluded.status,
 				paused_until = excluded.paused_until, next_at = excluded.next_at,
+				digest_on = excluded.digest_on, digest_next_at = excluded.digest_next_at,
 				updated_at = excluded.updated_at`,
-			s.UserID, s.Days, s.Minute, s.Status, unix(s.PausedUntil), unix(s.NextAt), now, now)
+			s.UserID, s.Days, s.Minute, s.Status, unix(s.PausedUntil), unix(s.NextAt),
+			s.DigestOn, unix(s.DigestNextAt), now, now)
 		if err != nil {
 			return fmt.Errorf("save subscription %s: %w", s.UserID, err)
 		}
@@ -50,14 +55,14 @@ func (db *DB) SaveSubscription(ctx context.Context, s Subscription) error {
 }
 
 const subscriptionColumns = `s.user_id, s.days, s.minute, s.status, s.paused_until, s.next_at,
-	u.tz, u.dm_channel, u.team_id, s.created_at, s.updated_at`
+	u.tz, u.dm_channel, u.team_id, s.digest_on, s.digest_next_at, s.created_at, s.updated_at`
 
 func scanSubscription(row interface{ Scan(...any) error }) (Subscription, error) {
 	var s Subscription
-	var paused, next, created, updated int64
+	var paused, next, digestNext, created, updated int64
 	err := row.Scan(&s.UserID, &s.Days, &s.Minute, &s.Status, &paused, &next,
-		&s.TZ, &s.DMChannel, &s.TeamID, &created, &updated)
-	s.PausedUntil, s.NextAt = fromUnix(paused), fromUnix(next)
+		&s.TZ, &s.DMChannel, &s.TeamID, &s.DigestOn, &digestNext, &created, &updated)
+	s.PausedUntil, s.NextAt, s.DigestNextAt = fromUnix(paused), fromUnix(next), fromUnix(digestNext)
 	s.CreatedAt, s.UpdatedAt = fromUnix(created), fromUnix(updated)
 	return s, err
 }

@@ -20,6 +20,8 @@ type config struct {
 	logLevel  slog.Level
 	catchup   time.Duration
 	sendRate  float64
+	addr      string   // health and metrics HTTP address; "" when off
+	admins    []string // LEADBOT_ADMINS: may change any channel's weekly prompt
 }
 
 // configError names the variable that is wrong and how to fix it. Its text
@@ -34,7 +36,7 @@ func (e configError) Error() string { return e.name + " " + e.msg }
 // loadConfig reads and checks the environment. It returns a configError for
 // the first variable that is missing or malformed.
 func loadConfig(getenv func(string) string) (config, error) {
-	c := config{dbPath: "leadbot.db", logFormat: "text", catchup: 2 * time.Hour, sendRate: 20}
+	c := config{dbPath: "leadbot.db", logFormat: "text", catchup: 2 * time.Hour, sendRate: 20, addr: defaultAddr}
 	var err error
 	if c.appToken, err = token(getenv, "SLACK_APP_TOKEN", "xapp-",
 		"create an app-level token with the connections:write scope (Basic Information, App-Level Tokens)"); err != nil {
@@ -80,6 +82,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return c, configError{"LEADBOT_SEND_RATE", "must be a positive number of Slack calls per second, such as 20"}
 		}
 		c.sendRate = r
+	}
+	if c.addr, err = httpAddr(getenv("LEADBOT_ADDR")); err != nil {
+		return c, err
+	}
+	if c.admins, err = adminIDs(getenv("LEADBOT_ADMINS")); err != nil {
+		return c, err
 	}
 	if v := getenv("LEADBOT_LOG_LEVEL"); v != "" {
 		if err := c.logLevel.UnmarshalText([]byte(v)); err != nil {

@@ -67,6 +67,7 @@ func startBot(t *testing.T, extra map[string]string) *harness {
 		"SLACK_API_URL":     fake.APIURL(),
 		"LEADBOT_DB":        h.dbPath,
 		"LEADBOT_LOG_LEVEL": "debug",
+		"LEADBOT_ADDR":      "127.0.0.1:0", // a free port: see harness.opsURL
 	}
 	for k, v := range extra {
 		h.env[k] = v

@@ -14,12 +14,16 @@ const usage = `leadbot: Lead Coach, a Slack bot that coaches new managers.
 
 Usage:
   leadbot [run]              connect to Slack (Socket Mode) and serve
+  leadbot check              check the configuration, both tokens, the bot
+                             token's scopes and the database; exit 1 if not OK
   leadbot tip [--json] [QUERY]
                              print a tip, the best match for QUERY if given
   leadbot topics             list the topics you can ask about
+  leadbot demo               play a week of Lead Coach against a built-in fake
+                             Slack and print the conversation (no workspace needed)
   leadbot help               show this help
 
-Environment (for run):
+Environment (for run and check):
   SLACK_APP_TOKEN     app-level token, xapp-... (scope connections:write)
   SLACK_BOT_TOKEN     bot token, xoxb-...
   SLACK_APP_TOKEN_FILE, SLACK_BOT_TOKEN_FILE
@@ -27,9 +31,13 @@ Environment (for run):
   SLACK_API_URL       Slack Web API base URL (default https://slack.com/api/;
                       tests point it at a fake Slack)
   LEADBOT_DB          SQLite database file (default leadbot.db)
-  LEADBOT_CATCHUP     how late a missed nudge may still be sent (default 2h;
-                      0 never sends late)
+  LEADBOT_CATCHUP     how late a missed nudge or team prompt may still be
+                      sent (default 2h; 0 never sends late)
   LEADBOT_SEND_RATE   Slack calls per second when sending nudges (default 20)
+  LEADBOT_ADDR        where /healthz and /metrics are served (default
+                      127.0.0.1:8080; :8080 in the Docker image; off)
+  LEADBOT_ADMINS      Slack user ids, comma-separated, who may change or turn
+                      off any channel's weekly prompt (default none)
   LEADBOT_LOG_FORMAT  text (default) or json
   LEADBOT_LOG_LEVEL   debug, info (default), warn or error
 `
@@ -58,10 +66,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch sub {
 	case "", "run":
 		return serve(ctx, getenv, stderr)
+	case "check":
+		if len(rest) > 0 {
+			return usageError{"check takes no arguments (see leadbot --help)"}
+		}
+		return checkCommand(ctx, getenv, stdout)
 	case "tip":
 		return tipCommand(rest, stdout)
 	case "topics":
 		return topicsCommand(stdout)
+	case "demo":
+		return demoCommand(ctx, stdout)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -35,7 +35,11 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	defer db.Close()
 	log.Info("database ready", "path", cfg.dbPath)
 
-	api := slack.New(cfg.botToken, slackOptions(cfg)...)
+	var metrics *bot.Metrics // nil (nothing measured) when LEADBOT_ADDR=off
+	if cfg.addr != "" {
+		metrics = bot.NewMetrics()
+	}
+	api := slack.New(cfg.botToken, slackOptions(cfg, metrics.Transport(nil))...)
 	b, err := bot.New(bot.Config{
 		Socket:   socketmode.New(api),
 		API:      api,
@@ -44,24 +48,40 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 		Logger:   log,
 		Catchup:  cfg.catchup,
 		SendRate: cfg.sendRate,
+		Metrics:  metrics,
+		Admins:   cfg.admins,
 	})
 	if err != nil {
 		return err
+	}
+	if cfg.addr != "" {
+		reg, err := newRegistry(metrics, b.Connected)
+		if err != nil {
+			return err
+		}
+		// Stopped after b.Run returns (the bot has shut down), before the
+		// database closes.
+		stopOps, err := startOps(cfg.addr, opsHandler(healthHandler(b.Connected, db.Ping, log), reg), log.With("component", "http"))
+		if err != nil {
+			return err
+		}
+		defer stopOps()
 	}
 	return b.Run(ctx)
 }
 
 // slackOptions configures the Web API client: our base URL if set, a
-// timeout on every call, and retries of rate-limited (429) and failed
-// connections with slack-go's backoff.
-func slackOptions(cfg config) []slack.Option {
+// timeout on every call, transport (which counts the calls for /metrics),
+// and retries of rate-limited (429) and failed connections with slack-go's
+// backoff.
+func slackOptions(cfg config, transport http.RoundTripper) []slack.Option {
 	retry := slack.DefaultRetryConfig()
 	retry.MaxRetries = 4
 	retry.RetryAfterDuration = 5 * time.Second
 	retry.Handlers = slack.AllBuiltinRetryHandlers(retry)
 	opts := []slack.Option{
 		slack.OptionAppLevelToken(cfg.appToken),
-		slack.OptionHTTPClient(&http.Client{Timeout: 15 * time.Second}),
+		slack.OptionHTTPClient(&http.Client{Timeout: 15 * time.Second, Transport: transport}),
 		slack.OptionRetryConfig(retry),
 	}
 	if cfg.apiURL != "" {

@@ -1,0 +1,204 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/leadcoach/leadbot/bot/chart"
+	"github.com/leadcoach/leadbot/storage"
+)
+
+// The weekly digest comes at the end of the working week: Friday 16:00 in
+// the user's timezone.
+const (
+	digestDay    = weekdays(1 << time.Friday)
+	digestMinute = 16 * 60
+)
+
+// sendDigests sends the weekly progress digest to every subscribed user
+// whose digest is due. Each user's week is claimed first, so it goes out
+// once across restarts and processes; one missed by more than the catch-up
+// window is skipped.
+func (b *Bot) sendDigests(ctx context.Context, log *slog.Logger, now time.Time) {
+	due, err := b.store.DueDigests(ctx, now, dueBatch)
+	if err != nil {
+		log.Error("could not read due digests", keyErr, err)
+		return
+	}
+	for _, s := range due {
+		if ctx.Err() != nil {
+			return
+		}
+		loc := loadLocation(s.TZ)
+		slot := s.DigestNextAt
+		for range 1000 { // after downtime, only the latest week counts
+			n := nextSlot(digestDay, digestMinute, loc, slot)
+			if n.After(now) {
+				break
+			}
+			slot = n
+		}
+		next := nextSlot(digestDay, digestMinute, loc, slot)
+		send := now.Sub(slot) <= max(b.catchup, onTimeGrace)
+		ok, err := b.store.ClaimDigest(ctx, s.UserID, slot, s.DigestNextAt, next, send)
+		if err != nil {
+			log.Error("could not claim a digest", keyUser, s.UserID, keyErr, err)
+			continue
+		}
+		if !ok || !send {
+			if ok {
+				log.Warn("digest missed by more than the catch-up window; skipped", keyUser, s.UserID)
+			}
+			continue
+		}
+		sent := b.sendDigest(ctx, log.With(keyUser, s.UserID), s, loc, now)
+		if err := b.store.FinishDigest(context.WithoutCancel(ctx), s.UserID, slot, sent); err != nil {
+			log.Error("could not record the digest", keyUser, s.UserID, keyErr, err)
+		}
+	}
+}
+
+// sendDigest posts one user's week: what they did, their streak, one
+// highlight from their own replies, and the chart of the last eight weeks.
+// A week with nothing in it gets a short, friendly note instead.
+func (b *Bot) sendDigest(ctx context.Context, log *slog.Logger, s storage.Subscription, loc *time.Location, now time.Time) bool {
+	ds, err := b.store.DeliveriesSince(ctx, s.UserID, weekStart(now, loc).AddDate(0, 0, -7*53))
+	if err != nil {
+		log.Error("could not read the week", keyErr, err)
+		return false
+	}
+	u, err := b.store.User(ctx, s.UserID)
+	if err != nil {
+		log.Error("could not read user", keyErr, err)
+		return false
+	}
+	channel, err := b.dmChannel(ctx, u)
+	if err != nil {
+		log.Warn("digest not sent", keyErr, slackErrorCode(err))
+		return false
+	}
+	p := summarise(ds, now, loc)
+	replies, err := b.store.RecentReplies(ctx, s.UserID, 20)
+	if err != nil {
+		log.Warn("could not read replies for the highlight", keyErr, err)
+	}
+	var highlight string
+	for _, r := range replies {
+		if !r.CreatedAt.Before(weekStart(now, loc)) {
+			highlight = r.Text
+			break
+		}
+	}
+	msg := digestMessage(p, highlight)
+	if err := b.sendLimit.Wait(ctx); err != nil {
+		return false
+	}
+	if _, _, err := b.api.PostMessageContext(ctx, channel, msg.options()...); err != nil {
+		log.Warn("digest not sent", keyErr, slackErrorCode(err))
+		return false
+	}
+	if len(p.thisWeek) == 0 {
+		log.Info("digest sent (quiet week)")
+		return true
+	}
+	png, err := chart.WeeklyOutcomes(p.weeks, "Your last 8 weeks with Lead Coach")
+	if err != nil {
+		log.Error("could not render the chart", keyErr, err)
+		return true // the text went out; the chart is a bonus
+	}
+	if err := b.sendLimit.Wait(ctx); err != nil {
+		return true
+	}
+	_, err = b.api.UploadFileContext(ctx, slack.UploadFileParameters{
+		Reader: bytes.NewReader(png), FileSize: len(png), Filename: "lead-coach-weekly.png",
+		Title: "Done, not yet and skipped per week", Channel: channel,
+		AltTxt: "Bar chart of your nudges marked done, not yet and skipped in each of the last eight weeks",
+	})
+	if err != nil {
+		log.Warn("chart not uploaded", keyErr, slackErrorCode(err))
+	}
+	log.Info("digest sent")
+	return true
+}
+
+// digestMessage is the text of the weekly digest.
+func digestMessage(p progress, highlight string) message {
+	if len(p.thisWeek) == 0 {
+		text := "*Your week with Lead Coach*\nA quiet week: no nudges this time, and that is fine. " +
+			"If you want one for next week, `/lead-tip nudge` sends it now."
+		return message{text: "Your week with Lead Coach", blocks: []slack.Block{section(text)}}
+	}
+	var done, notYet, skipped, open int
+	for _, d := range p.thisWeek {
+		switch d.Outcome {
+		case storage.OutcomeDone:
+			done++
+		case storage.OutcomeNotYet:
+			notYet++
+		case storage.OutcomeSkipped:
+			skipped++
+		default:
+			open++
+		}
+	}
+	lines := []string{
+		"*Your week with Lead Coach*",
+		fmt.Sprintf("This week: %d %s, %d done, %d not yet, %d skipped%s.", len(p.thisWeek), plural(len(p.thisWeek), "challenge", "challenges"),
+			done, notYet, skipped, openWords(open)),
+	}
+	if p.streak > 0 {
+		lines = append(lines, fmt.Sprintf(":fire: %d %s in a row with a nudge done.", p.streak, plural(p.streak, "week", "weeks")))
+	}
+	if highlight != "" {
+		lines = append(lines, "From your notes: > "+escape(clip(strings.Join(strings.Fields(highlight), " "), 200)))
+	}
+	lines = append(lines, "Have a good weekend. `/lead-tip digest off` stops these summaries.")
+	return message{text: "Your week with Lead Coach", blocks: []slack.Block{section(strings.Join(lines, "\n"))}}
+}
+
+func openWords(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", %d still open", n)
+}
+
+// digestCommand handles "/lead-tip digest on|off".
+func (b *Bot) digestCommand(ctx context.Context, log *slog.Logger, sc slack.SlashCommand, cmd command) message {
+	sub, loc, msg, ok := b.ownSubscription(ctx, log, sc)
+	if !ok {
+		return msg
+	}
+	arg := ""
+	if len(cmd.args) > 0 {
+		arg = strings.ToLower(cmd.args[0])
+	}
+	switch arg {
+	case "off":
+		sub.DigestOn = false
+	case "on":
+		sub.DigestOn = true
+	default:
+		state := "on"
+		if !sub.DigestOn {
+			state = "off"
+		}
+		return textMessage("Your weekly summary (Friday 16:00 your time) is " + state + ". `/lead-tip digest on` or `/lead-tip digest off` to change it.")
+	}
+	b.scheduleDigest(&sub, loc, b.now())
+	if err := b.store.SaveSubscription(ctx, sub); err != nil {
+		log.Error("could not save the digest setting", keyErr, err)
+		return textMessage(msgSorry)
+	}
+	log.Info("digest setting changed", "on", sub.DigestOn)
+	if sub.DigestOn {
+		return textMessage("Weekly summary on: the next one comes " + formatWhen(sub.DigestNextAt, loc) + ".")
+	}
+	return textMessage("Weekly summary off. Your nudges carry on as before.")
+}

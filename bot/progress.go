@@ -1,0 +1,87 @@
+package bot
+
+import (
+	"time"
+
+	"github.com/leadcoach/leadbot/bot/chart"
+	"github.com/leadcoach/leadbot/storage"
+)
+
+// weekStart returns the Monday 00:00 (in loc) of the week holding t.
+func weekStart(t time.Time, loc *time.Location) time.Time {
+	l := t.In(loc)
+	offset := (int(l.Weekday()) + 6) % 7 // days since Monday
+	y, m, d := l.Date()
+	return time.Date(y, m, d-offset, 0, 0, 0, 0, loc)
+}
+
+// progress summarises a user's deliveries for the Home tab and the digest.
+type progress struct {
+	thisWeek []storage.Delivery // this week's nudges, oldest first
+	streak   int                // consecutive weeks, up to this one, with a nudge done
+	perKind  map[string]*kindTotals
+	weeks    []chart.Week // the last chartWeeks weeks, oldest first
+}
+
+type kindTotals struct{ done, notYet, skipped int }
+
+const chartWeeks = 8
+
+// summarise computes progress from a user's deliveries (any order) as of
+// now in loc. The weeks run Monday to Sunday in the user's timezone.
+func summarise(ds []storage.Delivery, now time.Time, loc *time.Location) progress {
+	p := progress{perKind: map[string]*kindTotals{}}
+	thisMonday := weekStart(now, loc)
+	doneWeeks := map[time.Time]bool{}
+	weekIndex := map[time.Time]int{}
+	for i := chartWeeks - 1; i >= 0; i-- {
+		start := thisMonday.AddDate(0, 0, -7*i)
+		weekIndex[start] = len(p.weeks)
+		p.weeks = append(p.weeks, chart.Week{Start: start})
+	}
+	for _, d := range sortedOldestFirst(ds) {
+		if d.State == storage.StateFailed {
+			continue
+		}
+		when := d.ClaimedAt
+		wk := weekStart(when, loc)
+		if !wk.Before(thisMonday) {
+			p.thisWeek = append(p.thisWeek, d)
+		}
+		t := p.perKind[d.Kind]
+		if t == nil {
+			t = &kindTotals{}
+			p.perKind[d.Kind] = t
+		}
+		i, inChart := weekIndex[wk]
+		switch d.Outcome {
+		case storage.OutcomeDone:
+			t.done++
+			doneWeeks[wk] = true
+			if inChart {
+				p.weeks[i].Done++
+			}
+		case storage.OutcomeNotYet:
+			t.notYet++
+			if inChart {
+				p.weeks[i].NotYet++
+			}
+		case storage.OutcomeSkipped:
+			t.skipped++
+			if inChart {
+				p.weeks[i].Skipped++
+			}
+		}
+	}
+	// The streak counts back from this week; a week not finished yet that
+	// has nothing done does not break it.
+	wk := thisMonday
+	if !doneWeeks[wk] {
+		wk = wk.AddDate(0, 0, -7)
+	}
+	for doneWeeks[wk] {
+		p.streak++
+		wk = wk.AddDate(0, 0, -7)
+	}
+	return p
+}

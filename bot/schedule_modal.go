@@ -1,0 +1,137 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/leadcoach/leadbot/storage"
+)
+
+// The schedule modal's ids.
+const (
+	callbackScheduleModal = "schedule_modal"
+	blockDays             = "days"
+	blockTime             = "time"
+)
+
+// openScheduleModal opens the "Change schedule" modal: day checkboxes and a
+// time picker, filled in with the current schedule.
+func (b *Bot) openScheduleModal(ctx context.Context, log *slog.Logger, cb slack.InteractionCallback) {
+	days, minute := defaultDays, defaultMinute
+	if sub, err := b.store.Subscription(ctx, cb.User.ID); err == nil && sub.Status != storage.StatusStopped {
+		days, minute = weekdays(sub.Days), sub.Minute
+	}
+	var options, initial []*slack.OptionBlockObject
+	for _, d := range weekOrder {
+		o := slack.NewOptionBlockObject(strconv.Itoa(int(d)), slack.NewTextBlockObject(slack.PlainTextType, d.String(), false, false), nil)
+		options = append(options, o)
+		if days.has(d) {
+			initial = append(initial, o)
+		}
+	}
+	boxes := slack.NewCheckboxGroupsBlockElement(blockDays, options...)
+	boxes.InitialOptions = initial
+	picker := slack.NewTimePickerBlockElement(blockTime)
+	picker.InitialTime = clock(minute)
+	view := slack.ModalViewRequest{
+		Type:       slack.VTModal,
+		CallbackID: callbackScheduleModal,
+		Title:      slack.NewTextBlockObject(slack.PlainTextType, "Your nudge schedule", false, false),
+		Submit:     slack.NewTextBlockObject(slack.PlainTextType, "Save", false, false),
+		Close:      slack.NewTextBlockObject(slack.PlainTextType, "Cancel", false, false),
+		Blocks: slack.Blocks{BlockSet: []slack.Block{
+			slack.NewInputBlock(blockDays, slack.NewTextBlockObject(slack.PlainTextType, "Days", false, false), nil, boxes),
+			slack.NewInputBlock(blockTime, slack.NewTextBlockObject(slack.PlainTextType, "Time (your timezone)", false, false), nil, picker),
+		}},
+	}
+	if _, err := b.api.OpenViewContext(ctx, cb.TriggerID, view); err != nil {
+		log.Warn("could not open the schedule modal", keyErr, slackErrorCode(err))
+	}
+}
+
+// scheduleSubmitted validates the modal. Errors are sent back in the ack,
+// so Slack shows them under the fields and keeps the modal open; a valid
+// schedule is saved, the modal closes and the Home tab is refreshed.
+func (b *Bot) scheduleSubmitted(ctx context.Context, log *slog.Logger, env *envelope, cb slack.InteractionCallback) {
+	days, minute, errs := readScheduleForm(cb.View.State)
+	if len(errs) > 0 {
+		log.Info("schedule modal rejected", "fields", len(errs))
+		env.ack(slack.ViewSubmissionResponse{ResponseAction: slack.RAErrors, Errors: errs})
+		return
+	}
+	env.ack(nil) // closes the modal
+	sc := slack.SlashCommand{UserID: cb.User.ID, TeamID: cb.Team.ID}
+	b.saveSchedule(ctx, log, sc, days, minute)
+	b.publishHome(ctx, log, cb.User.ID, nil)
+}
+
+// readScheduleForm reads the modal's state. It returns field errors by
+// block id for what is missing or wrong.
+func readScheduleForm(state *slack.ViewState) (weekdays, int, map[string]string) {
+	errs := map[string]string{}
+	var days weekdays
+	minute := -1
+	if state != nil {
+		for _, o := range state.Values[blockDays][blockDays].SelectedOptions {
+			d, err := strconv.Atoi(o.Value)
+			if err != nil || d < 0 || d > 6 {
+				errs[blockDays] = "Please pick days from the list."
+				continue
+			}
+			days |= 1 << d
+		}
+		if t := state.Values[blockTime][blockTime].SelectedTime; t != "" {
+			if m, ok := parseClock(strings.TrimSpace(t)); ok {
+				minute = m
+			}
+		}
+	}
+	if days == 0 && errs[blockDays] == "" {
+		errs[blockDays] = "Pick at least one day."
+	}
+	if minute < 0 {
+		errs[blockTime] = "Pick a time, for example 09:30."
+	}
+	return days, minute, errs
+}
+
+// saveSchedule sets days and minute on the user's subscription, creating an
+// active one if there is none, keeping a pause if there is one.
+func (b *Bot) saveSchedule(ctx context.Context, log *slog.Logger, sc slack.SlashCommand, days weekdays, minute int) {
+	_, loc := b.user(ctx, log, sc.UserID, sc.TeamID)
+	sub, err := b.store.Subscription(ctx, sc.UserID)
+	if errors.Is(err, storage.ErrNotFound) || (err == nil && sub.Status == storage.StatusStopped) {
+		sub = storage.Subscription{UserID: sc.UserID, Status: storage.StatusActive, DigestOn: true}
+	} else if err != nil {
+		log.Error("could not read subscription", keyErr, err)
+		return
+	}
+	now := b.now()
+	sub.Days, sub.Minute = uint8(days), minute
+	sub.NextAt = nextSlot(days, minute, loc, now)
+	b.scheduleDigest(&sub, loc, now)
+	if err := b.store.SaveSubscription(ctx, sub); err != nil {
+		log.Error("could not save the schedule", keyErr, err)
+		return
+	}
+	log.Info("schedule changed from the Home tab", "days", sub.Days, "minute", minute)
+	b.poke()
+}
+
+// scheduleDigest sets when sub's next weekly digest is due: Friday 16:00
+// in loc, if the digest is on.
+func (b *Bot) scheduleDigest(sub *storage.Subscription, loc *time.Location, now time.Time) {
+	if !sub.DigestOn {
+		sub.DigestNextAt = time.Time{}
+		return
+	}
+	if sub.DigestNextAt.IsZero() || !sub.DigestNextAt.After(now) {
+		sub.DigestNextAt = nextSlot(digestDay, digestMinute, loc, now)
+	}
+}

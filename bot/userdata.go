@@ -1,0 +1,200 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/leadcoach/leadbot/storage"
+)
+
+// Action id of the "Delete everything" confirmation button.
+const actionForgetConfirm = "forget_confirm"
+
+// exportFormat names the export's layout; bump it when the layout changes.
+const exportFormat = "leadbot-export/1"
+
+// exportFile is the JSON a user receives from /lead-tip export: everything
+// stored about them. The layout is documented in the README.
+type exportFile struct {
+	Format       string          `json:"format"`
+	ExportedAt   time.Time       `json:"exported_at"`
+	User         *exportUser     `json:"user"`
+	Subscription *exportSub      `json:"subscription"`
+	Nudges       []exportNudge   `json:"nudges"`
+	TipsSeen     []exportTipSeen `json:"tips_seen"`
+	Digests      []exportDigest  `json:"digests"`
+	TeamReplies  []exportReply   `json:"team_replies"`
+	ChannelsSet  []string        `json:"weekly_prompt_channels"`
+}
+
+type exportUser struct {
+	ID         string    `json:"id"`
+	TeamID     string    `json:"team_id"`
+	Timezone   string    `json:"timezone"`
+	DMChannel  string    `json:"dm_channel"`
+	HomeOpened time.Time `json:"home_opened_at,omitzero"`
+}
+
+type exportSub struct {
+	Days        string    `json:"days"`
+	Time        string    `json:"time"`
+	Status      string    `json:"status"`
+	PausedUntil time.Time `json:"paused_until,omitzero"`
+	NextNudge   time.Time `json:"next_nudge,omitzero"`
+	DigestOn    bool      `json:"weekly_digest"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+type exportNudge struct {
+	NudgeID   string        `json:"nudge_id"`
+	Title     string        `json:"title"`
+	Kind      string        `json:"kind"`
+	Source    string        `json:"source"`
+	Slot      time.Time     `json:"scheduled_for"`
+	State     string        `json:"state"`
+	SentAt    time.Time     `json:"sent_at,omitzero"`
+	Outcome   string        `json:"outcome"`
+	OutcomeAt time.Time     `json:"outcome_at,omitzero"`
+	Replies   []exportReply `json:"replies"`
+}
+
+type exportReply struct {
+	Text      string    `json:"text"`
+	Via       string    `json:"via"`
+	Channel   string    `json:"channel"`
+	TS        string    `json:"ts"`
+	CreatedAt time.Time `json:"created_at"`
+	EditedAt  time.Time `json:"edited_at,omitzero"`
+}
+
+type exportTipSeen struct {
+	TipID     string    `json:"tip_id"`
+	Times     int       `json:"times"`
+	FirstSeen time.Time `json:"first_seen"`
+	LastSeen  time.Time `json:"last_seen"`
+}
+
+type exportDigest struct {
+	Week   time.Time `json:"week_of"`
+	State  string    `json:"state"`
+	SentAt time.Time `json:"sent_at,omitzero"`
+}
+
+// buildExport turns what storage holds about a user into the export file.
+func (b *Bot) buildExport(data storage.UserData) exportFile {
+	f := exportFile{Format: exportFormat, ExportedAt: b.now().UTC(), Nudges: []exportNudge{}, TipsSeen: []exportTipSeen{},
+		Digests: []exportDigest{}, TeamReplies: []exportReply{}, ChannelsSet: []string{}}
+	if u := data.User; u != nil {
+		f.User = &exportUser{ID: u.ID, TeamID: u.TeamID, Timezone: u.TZ, DMChannel: u.DMChannel, HomeOpened: u.HomeOpened}
+	}
+	if s := data.Subscription; s != nil {
+		f.Subscription = &exportSub{Days: weekdays(s.Days).String(), Time: clock(s.Minute), Status: s.Status,
+			PausedUntil: s.PausedUntil, NextNudge: s.NextAt, DigestOn: s.DigestOn, CreatedAt: s.CreatedAt}
+	}
+	byDelivery := map[int64][]exportReply{}
+	for _, r := range data.Replies {
+		byDelivery[r.DeliveryID] = append(byDelivery[r.DeliveryID], exportReply{
+			Text: r.Text, Via: r.Via, Channel: r.Channel, TS: r.TS, CreatedAt: r.CreatedAt, EditedAt: r.EditedAt})
+	}
+	for _, d := range data.Deliveries {
+		title := ""
+		if n, ok := b.lib.Nudge(d.NudgeID); ok {
+			title = n.Title
+		}
+		replies := byDelivery[d.ID]
+		if replies == nil {
+			replies = []exportReply{}
+		}
+		f.Nudges = append(f.Nudges, exportNudge{NudgeID: d.NudgeID, Title: title, Kind: d.Kind, Source: d.Source, Slot: d.Slot,
+			State: d.State, SentAt: d.SentAt, Outcome: d.Outcome, OutcomeAt: d.OutcomeAt, Replies: replies})
+	}
+	for _, t := range data.TipsSeen {
+		f.TipsSeen = append(f.TipsSeen, exportTipSeen{TipID: t.TipID, Times: t.Times, FirstSeen: t.FirstSeen, LastSeen: t.LastSeen})
+	}
+	for _, d := range data.Digests {
+		f.Digests = append(f.Digests, exportDigest{Week: d.Slot, State: d.State, SentAt: d.SentAt})
+	}
+	for _, r := range data.TeamReplies {
+		f.TeamReplies = append(f.TeamReplies, exportReply{Text: r.Text, Via: "team_thread", Channel: r.ChannelID, TS: r.TS,
+			CreatedAt: r.CreatedAt, EditedAt: r.EditedAt})
+	}
+	f.ChannelsSet = append(f.ChannelsSet, data.ChannelsSet...)
+	return f
+}
+
+// exportCommand sends the user a JSON file with everything stored about
+// them, in their DM with the bot (files.getUploadURLExternal and
+// files.completeUploadExternal, through slack-go's UploadFileContext).
+func (b *Bot) exportCommand(ctx context.Context, log *slog.Logger, sc slack.SlashCommand) message {
+	data, err := b.store.UserData(ctx, sc.UserID)
+	if err != nil {
+		log.Error("could not read data for export", keyErr, err)
+		return textMessage(msgSorry)
+	}
+	body, err := json.MarshalIndent(b.buildExport(data), "", "  ")
+	if err != nil {
+		log.Error("could not encode export", keyErr, err)
+		return textMessage(msgSorry)
+	}
+	u, _ := b.user(ctx, log, sc.UserID, sc.TeamID)
+	channel, err := b.dmChannel(ctx, u)
+	if err != nil {
+		log.Warn("could not open the DM for the export", keyErr, slackErrorCode(err))
+		return textMessage("I could not open our DM to send the file. Please try again in a minute.")
+	}
+	_, err = b.api.UploadFileContext(ctx, slack.UploadFileParameters{
+		Reader: bytes.NewReader(body), FileSize: len(body), Filename: "lead-coach-export.json",
+		Title: "Everything Lead Coach stores about you", Channel: channel,
+		InitialComment: "Here is everything I store about you, as JSON. `/lead-tip forget` deletes it.",
+	})
+	if err != nil {
+		log.Warn("export upload failed", keyErr, slackErrorCode(err))
+		return textMessage("I could not upload your export just now. Please try again in a minute.")
+	}
+	log.Info("data exported", "nudges", len(data.Deliveries), "replies", len(data.Replies), "bytes", len(body))
+	return textMessage(fmt.Sprintf("Sent: your data (%d nudges, %d replies) is in our DM as a JSON file.", len(data.Deliveries), len(data.Replies)))
+}
+
+// forgetCommand asks for confirmation before deleting everything.
+func forgetCommand() message {
+	text := "*Delete everything Lead Coach stores about you?* Your schedule, every nudge and what you answered, " +
+		"the tips you have seen and your weekly summaries. This cannot be undone. `/lead-tip export` first if you want a copy."
+	confirm := button(actionForgetConfirm, "Delete everything", "forget")
+	confirm.Style = slack.StyleDanger
+	return message{text: "Delete everything Lead Coach stores about you?", blocks: []slack.Block{
+		section(text), slack.NewActionBlock("forget_actions", confirm),
+	}}
+}
+
+// forgetConfirmed deletes every row about the user who pressed the
+// button, in one transaction, resets their Home tab and says what went.
+// The button's value is ignored: nobody can delete anyone else's data.
+func (b *Bot) forgetConfirmed(ctx context.Context, log *slog.Logger, cb slack.InteractionCallback) {
+	f, err := b.store.Forget(ctx, cb.User.ID)
+	if err != nil {
+		log.Error("could not forget", keyErr, err)
+		if err := b.respond(ctx, cb.ResponseURL, textMessage(msgSorry)); err != nil {
+			log.Warn("could not answer", keyErr, err)
+		}
+		return
+	}
+	log.Info("user data deleted", "nudges", f.Nudges, "replies", f.Replies, "tips", f.TipsSeen)
+	b.publishHome(ctx, log, cb.User.ID, nil)
+	text := fmt.Sprintf("Done: I deleted %d %s, %d %s, %d %s seen, %d weekly %s, %d team %s%s%s. Nothing about you is left. `/lead-tip start` any time to begin again.",
+		f.Nudges, plural(int(f.Nudges), "nudge", "nudges"), f.Replies, plural(int(f.Replies), "reply", "replies"),
+		f.TipsSeen, plural(int(f.TipsSeen), "tip", "tips"), f.Digests, plural(int(f.Digests), "summary", "summaries"),
+		f.Other, plural(int(f.Other), "record", "records"),
+		map[bool]string{true: ", your schedule", false: ""}[f.Subscription],
+		map[bool]string{true: " and your profile", false: ""}[f.Profile])
+	msg := textMessage(text)
+	opts := append(msg.options(), slack.MsgOptionReplaceOriginal(cb.ResponseURL))
+	if _, _, err := b.api.PostMessageContext(ctx, "", opts...); err != nil {
+		log.Warn("could not confirm the deletion", keyErr, withoutURL(err))
+	}
+}

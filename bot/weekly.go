@@ -1,0 +1,267 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/leadcoach/leadbot/storage"
+)
+
+// maxMemberPages bounds the conversations.members pages read to check that
+// someone is in a channel (1000 members a page).
+const maxMemberPages = 20
+
+// weekly handles "/lead-tip weekly" in a channel: with a day and a time it
+// turns the channel's weekly prompt on (or changes it), "off" turns it off,
+// "now" posts this week's prompt at once, and nothing shows the setting.
+func (b *Bot) weekly(ctx context.Context, log *slog.Logger, sc slack.SlashCommand, cmd command) message {
+	if strings.HasPrefix(sc.ChannelID, "D") {
+		return textMessage(msgWeeklyInDM)
+	}
+	sub := ""
+	if len(cmd.args) > 0 {
+		sub = strings.ToLower(cmd.args[0])
+	}
+	switch sub {
+	case "":
+		return b.weeklyShow(ctx, log, sc.ChannelID)
+	case "off", "stop", "disable":
+		return b.weeklyOff(ctx, log, sc)
+	case "now":
+		return b.weeklyNow(ctx, log, sc)
+	case "on", "start":
+		if len(cmd.args) == 1 {
+			return textMessage(msgWeeklyNeedsDayTime)
+		}
+		return b.weeklySet(ctx, log, sc, cmd.args[1:])
+	default:
+		return b.weeklySet(ctx, log, sc, cmd.args)
+	}
+}
+
+// teamChannel returns the channel's setting, with found false when the
+// weekly prompt was never turned on there.
+func (b *Bot) teamChannel(ctx context.Context, channelID string) (storage.TeamChannel, bool, error) {
+	c, err := b.store.TeamChannel(ctx, channelID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return c, false, nil
+	}
+	return c, err == nil, err
+}
+
+// weeklyShow describes the channel's weekly prompt.
+func (b *Bot) weeklyShow(ctx context.Context, log *slog.Logger, channelID string) message {
+	c, found, err := b.teamChannel(ctx, channelID)
+	if err != nil {
+		log.Error("could not read the weekly setting", keyErr, err)
+		return textMessage(msgSorry)
+	}
+	if !found || c.Status == storage.ChannelOff {
+		return textMessage("There is no weekly prompt in this channel. " + weeklySample +
+			" posts one question for the whole team every Friday at 15:00 your time, and anyone in the channel can turn it on.")
+	}
+	w := scheduleOf(c)
+	if c.Status == storage.ChannelPaused {
+		return textMessage("The weekly prompt here is *paused*: " + pauseWords(c.PauseReason) + ". " +
+			"To start it again, invite me (`/invite @Lead Coach`) if I am not in the channel, then run `/lead-tip weekly " +
+			dayWord(w.day) + " " + clock(w.minute) + "`.")
+	}
+	by := ""
+	if c.OwnerID != "" {
+		by = ", set up by " + mention(c.OwnerID)
+	}
+	return textMessage("*Weekly prompt:* " + weeklyWords(w) + by + ".\n" +
+		"Next one: *" + formatWhen(c.NextAt, w.loc) + "*. `/lead-tip weekly now` posts this week's right away.")
+}
+
+// weeklySet turns the prompt on with the day and time in args, or changes
+// it. A member of the channel may turn it on where it is off; an existing
+// setting (active or paused) only changes for those mayChange allows.
+// Nothing is stored unless the bot can post in the channel.
+func (b *Bot) weeklySet(ctx context.Context, log *slog.Logger, sc slack.SlashCommand, args []string) message {
+	days, minute, haveDays, haveTime, err := parseSchedule(args)
+	if err != nil {
+		return textMessage(msgWeeklyUnread)
+	}
+	if !haveDays || !haveTime {
+		return textMessage(msgWeeklyNeedsDayTime)
+	}
+	day, ok := oneDay(days)
+	if !ok {
+		return textMessage(msgWeeklyOneDay)
+	}
+	cur, found, err := b.teamChannel(ctx, sc.ChannelID)
+	if err != nil {
+		log.Error("could not read the weekly setting", keyErr, err)
+		return textMessage(msgSorry)
+	}
+	existing := found && cur.Status != storage.ChannelOff
+	if existing {
+		if msg, ok := b.checkMayChange(ctx, log, sc.UserID, cur, "set"); !ok {
+			return msg
+		}
+	}
+	if msg, ok := b.checkBotCanPost(ctx, log, sc.ChannelID); !ok {
+		return msg
+	}
+	if !existing {
+		member, err := b.isMember(ctx, sc.ChannelID, sc.UserID)
+		if err != nil {
+			log.Error("could not read the channel's members", keyErr, slackErrorCode(err))
+			return textMessage(msgSorry)
+		}
+		if !member {
+			log.Info("weekly change refused: not a member of the channel", "action", "set")
+			return textMessage(msgWeeklyNotInChan)
+		}
+	}
+
+	u, loc := b.user(ctx, log, sc.UserID, sc.TeamID)
+	w := weeklySchedule{day: day, minute: minute, loc: loc}
+	c := storage.TeamChannel{
+		ChannelID: sc.ChannelID, TeamID: sc.TeamID, OwnerID: sc.UserID, TZ: u.TZ,
+		Weekday: day, Minute: minute, Status: storage.ChannelActive, NextAt: w.next(b.now()),
+	}
+	if err := b.store.SaveTeamChannel(ctx, c); err != nil {
+		log.Error("could not save the weekly setting", keyErr, err)
+		return textMessage(msgSorry)
+	}
+	log.Info("weekly prompt set", "action", "set", "was", cur.Status, "weekday", int(day), "minute", minute, "owner", sc.UserID)
+	b.poke()
+
+	head := "*Weekly prompt on.*"
+	switch {
+	case existing && cur.Status == storage.ChannelPaused:
+		head = "*Weekly prompt back on.*"
+	case existing:
+		head = "*Weekly prompt updated.*"
+	}
+	lines := []string{
+		head + " I will post one question for the team in this channel " + weeklyWords(w) + ", your timezone; answers go in its thread.",
+		"Next one: *" + formatWhen(c.NextAt, w.loc) + "*.",
+	}
+	if u.TZ == "" {
+		lines = append(lines, "I could not read your timezone from Slack, so I am using UTC.")
+	}
+	lines = append(lines, "`/lead-tip weekly now` posts this week's right away; `/lead-tip weekly off` turns it off. "+
+		"If I cannot post here, I will tell you by DM.")
+	return textMessage(strings.Join(lines, "\n"))
+}
+
+// weeklyOff turns the channel's prompt off, for those mayChange allows.
+func (b *Bot) weeklyOff(ctx context.Context, log *slog.Logger, sc slack.SlashCommand) message {
+	cur, found, err := b.teamChannel(ctx, sc.ChannelID)
+	if err != nil {
+		log.Error("could not read the weekly setting", keyErr, err)
+		return textMessage(msgSorry)
+	}
+	if !found || cur.Status == storage.ChannelOff {
+		return textMessage(msgWeeklyNoneToStop)
+	}
+	if msg, ok := b.checkMayChange(ctx, log, sc.UserID, cur, "off"); !ok {
+		return msg
+	}
+	if _, err := b.store.TurnOffTeamChannel(ctx, sc.ChannelID); err != nil {
+		log.Error("could not turn the weekly prompt off", keyErr, err)
+		return textMessage(msgSorry)
+	}
+	log.Info("weekly prompt turned off", "action", "off", "owner", cur.OwnerID)
+	return textMessage("Weekly prompt turned off in this channel. " + weeklySample + " turns it on again.")
+}
+
+// checkMayChange returns the refusal to show, and false, unless userID may
+// change the channel's existing setting c. Every attempt is logged, with
+// ids only.
+func (b *Bot) checkMayChange(ctx context.Context, log *slog.Logger, userID string, c storage.TeamChannel, action string) (message, bool) {
+	ok, err := b.mayChange(ctx, userID, c)
+	if err != nil {
+		log.Error("could not read the user's role", "action", action, keyErr, slackErrorCode(err))
+		return textMessage(msgSorry), false
+	}
+	if !ok && c.OwnerID == "" {
+		log.Info("weekly change refused: not a member of the channel", "action", action)
+		return textMessage(msgWeeklyNotInChan), false
+	}
+	if !ok {
+		log.Info("weekly change refused", "action", action, "owner", c.OwnerID)
+		return textMessage("Only " + mention(c.OwnerID) + ", who set up this channel's weekly prompt, a workspace admin or owner, " +
+			"or a Lead Coach admin can change it or turn it off. If you would like a different day or time, ask " +
+			mention(c.OwnerID) + "."), false
+	}
+	return message{}, true
+}
+
+// mayChange reports whether userID may change or turn off c: the person
+// who set it, a Lead Coach admin (LEADBOT_ADMINS), or a workspace admin or
+// owner according to users.info. A setting whose owner asked to be
+// forgotten belongs to the channel: any member may change it. It returns
+// Slack's error if Slack cannot tell.
+func (b *Bot) mayChange(ctx context.Context, userID string, c storage.TeamChannel) (bool, error) {
+	if (c.OwnerID != "" && userID == c.OwnerID) || b.admins[userID] {
+		return true, nil
+	}
+	info, err := b.api.GetUserInfoContext(ctx, userID)
+	if err != nil {
+		return false, err
+	}
+	if info.IsAdmin || info.IsOwner || info.IsPrimaryOwner {
+		return true, nil
+	}
+	if c.OwnerID == "" {
+		return b.isMember(ctx, c.ChannelID, userID)
+	}
+	return false, nil
+}
+
+// checkBotCanPost returns the explanation to show, and false, unless the
+// bot is a member of the channel and may post there. A private channel the
+// bot is not in looks, to Slack, like no channel at all.
+func (b *Bot) checkBotCanPost(ctx context.Context, log *slog.Logger, channelID string) (message, bool) {
+	info, err := b.api.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: channelID})
+	if err != nil {
+		if slackErrorCode(err) == "channel_not_found" {
+			return textMessage(msgWeeklyNotVisible), false
+		}
+		log.Error("could not read the channel", keyErr, slackErrorCode(err))
+		return textMessage(msgSorry), false
+	}
+	switch {
+	case info.IsIM:
+		return textMessage(msgWeeklyInDM), false
+	case info.IsMpIM:
+		return textMessage(msgWeeklyInGroupDM), false
+	case info.IsArchived:
+		return textMessage(msgWeeklyArchived), false
+	case !info.IsMember:
+		return textMessage(msgWeeklyNotMember), false
+	}
+	return message{}, true
+}
+
+// isMember reports whether userID is in the channel, reading its members
+// a page at a time until found.
+func (b *Bot) isMember(ctx context.Context, channelID, userID string) (bool, error) {
+	cursor := ""
+	for range maxMemberPages {
+		members, next, err := b.api.GetUsersInConversationContext(ctx, &slack.GetUsersInConversationParameters{
+			ChannelID: channelID, Cursor: cursor, Limit: 1000,
+		})
+		if err != nil {
+			return false, err
+		}
+		for _, m := range members {
+			if m == userID {
+				return true, nil
+			}
+		}
+		if next == "" {
+			return false, nil
+		}
+		cursor = next
+	}
+	return false, nil
+}

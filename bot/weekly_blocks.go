@@ -1,0 +1,124 @@
+package bot
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/leadcoach/leadbot/prompts"
+	"github.com/leadcoach/leadbot/storage"
+)
+
+// teamPostMetadataType marks our weekly prompts in Slack's message
+// metadata, so that a post interrupted by a crash can be found in the
+// channel's history instead of being posted twice.
+const teamPostMetadataType = "leadbot_team_prompt"
+
+// weeklySample is the example every weekly correction shows.
+const weeklySample = "`/lead-tip weekly fri 15:00`"
+
+// Fixed texts about weekly prompts. None includes raw input.
+const (
+	msgWeeklyInDM = "The weekly team prompt works in channels: run " + weeklySample +
+		" in your team's channel (invite me there first with `/invite @Lead Coach`). " +
+		"For a challenge just for you, by DM, use `/lead-tip start`."
+	msgWeeklyInGroupDM = "The weekly team prompt works in channels, not in group DMs. Run " + weeklySample +
+		" in your team's channel (invite me there first with `/invite @Lead Coach`)."
+	msgWeeklyNeedsDayTime = "Tell me one day and a time, for example " + weeklySample +
+		" (every Friday at 15:00 your time). `/lead-tip weekly` shows the current setting, `/lead-tip weekly off` turns it off."
+	msgWeeklyOneDay = "The team prompt goes out once a week, so pick one day, for example " + weeklySample + "."
+	msgWeeklyUnread = "I could not read that as a day and a time. Use a day name like mon or fri and a time like 15:00 or 3pm, for example " +
+		weeklySample + "."
+	msgWeeklyNotMember  = "I am not a member of this channel yet, so I cannot post here. Invite me with `/invite @Lead Coach`, then run the command again."
+	msgWeeklyNotVisible = "I cannot see this channel: it is probably private and I am not in it. Invite me with `/invite @Lead Coach`, " +
+		"then run the command again."
+	msgWeeklyArchived   = "This channel is archived, so I cannot post here."
+	msgWeeklyNotInChan  = "Only people in this channel can set up or change its weekly prompt. Join it first, then run the command again."
+	msgWeeklyNoneToStop = "There is no weekly prompt in this channel to turn off."
+	msgWeeklyNoneForNow = "There is no weekly prompt in this channel yet. Turn it on first, for example " + weeklySample +
+		"; then `/lead-tip weekly now` posts this week's right away."
+	msgWeeklyRetrying = "Slack did not take the post just now. I will try again in a few minutes; nothing is lost."
+)
+
+// teamPromptMessage is the weekly prompt as posted in the channel: one
+// line on last week's answers (only when someone answered; nobody is ever
+// named), a short intro, the question, and where it comes from.
+func teamPromptMessage(p prompts.TeamPrompt, answeredLastWeek int) message {
+	var blocks []slack.Block
+	if line := answeredLine(answeredLastWeek); line != "" {
+		blocks = append(blocks, contextLine(line))
+	}
+	blocks = append(blocks,
+		section(":speech_balloon: *Question of the week for the team*"),
+		section(escape(p.Text)),
+		contextLine(fmt.Sprintf("Reply in this thread. Lead Coach keeps replies only as long as they are here: edits and deletions are followed. · from _%s_",
+			escape(p.Source.Title))),
+	)
+	return message{text: "Question of the week: " + escape(p.Text), blocks: blocks}
+}
+
+// answeredLine thanks the people who answered last week's prompt, counted,
+// never named; there is no line when nobody answered.
+func answeredLine(n int) string {
+	switch {
+	case n <= 0:
+		return ""
+	case n == 1:
+		return "Last week one of you answered: thank you!"
+	default:
+		return fmt.Sprintf("Last week %d of you answered: thank you!", n)
+	}
+}
+
+func teamPostMetadata(id int64) slack.SlackMetadata {
+	return slack.SlackMetadata{EventType: teamPostMetadataType, EventPayload: map[string]any{"post_id": strconv.FormatInt(id, 10)}}
+}
+
+// weeklyWords says when a channel's prompt goes out: "every Friday at
+// 15:00 (Europe/Berlin)".
+func weeklyWords(w weeklySchedule) string {
+	return fmt.Sprintf("every %s at %s (%s)", w.day, clock(w.minute), w.loc)
+}
+
+// pauseWords explains, for the person who set it, why a channel's prompt
+// paused, from the Slack error that paused it.
+func pauseWords(reason string) string {
+	switch reason {
+	case "is_archived":
+		return "the channel was archived"
+	case "not_in_channel":
+		return "I was removed from the channel"
+	case "channel_not_found":
+		return "I can no longer see the channel (it was deleted, or made private without me)"
+	default:
+		return "Slack would not let me post there"
+	}
+}
+
+// teamPausedDM tells the person who set a channel's prompt that it has
+// paused, why, and how to start it again.
+func teamPausedDM(c storage.TeamChannel, reason string) message {
+	w := scheduleOf(c)
+	text := fmt.Sprintf("I could not post the weekly team prompt in %s: %s. I have paused it there, so nobody gets a half-working prompt.\n"+
+		"To start it again, invite me back (`/invite @Lead Coach`) and run `/lead-tip weekly %s %s` in the channel.",
+		channelMention(c.ChannelID), pauseWords(reason), dayWord(w.day), clock(w.minute))
+	return textMessage(text)
+}
+
+// dayWord is the short day name the weekly command reads: "fri".
+func dayWord(d time.Weekday) string { return strings.ToLower(d.String()[:3]) }
+
+// channelMention returns Slack's channel link for an id, or "the channel"
+// if id does not look like one, so that no crafted id can become markup.
+func channelMention(id string) string {
+	if !channelIDPattern.MatchString(id) {
+		return "the channel"
+	}
+	return "<#" + id + ">"
+}
+
+var channelIDPattern = regexp.MustCompile(`^[CG][A-Z0-9]{2,20}$`)

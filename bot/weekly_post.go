@@ -1,0 +1,436 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/leadcoach/leadbot/prompts"
+	"github.com/leadcoach/leadbot/storage"
+)
+
+// channelGoneErrors are the Slack errors that mean the bot cannot post in
+// a channel until someone acts (invites it back, unarchives the channel):
+// the channel's prompt is paused rather than retried.
+var channelGoneErrors = map[string]bool{
+	"channel_not_found": true, "not_in_channel": true, "is_archived": true,
+}
+
+var (
+	errChannelGone = errors.New("the bot cannot post in the channel")
+	errPostPending = errors.New("team prompt not posted yet")
+)
+
+// weeklyPass posts the weekly prompts that are due: first it finishes
+// posts interrupted by a crash, then it claims the due week slots. Both
+// claim in the database first, so two processes never post the same week.
+// A shutdown stops it between posts; what it cut short is no error (the
+// next pass, in this process or another, picks it up), so it is not
+// logged as one.
+func (b *Bot) weeklyPass(ctx context.Context, log *slog.Logger, now time.Time) {
+	if ctx.Err() != nil {
+		return
+	}
+	b.recoverTeamPosts(ctx, log, now)
+	b.claimDueChannels(ctx, log, now)
+}
+
+// logFailure logs a failed step of the weekly pass, unless it failed only
+// because the pass is being stopped.
+func logFailure(ctx context.Context, log *slog.Logger, msg string, err error) {
+	if ctx.Err() != nil {
+		return
+	}
+	log.Error(msg, keyErr, err)
+}
+
+// claimDueChannels claims and posts every due week slot, or skips it if it
+// was missed by more than the catch-up window.
+func (b *Bot) claimDueChannels(ctx context.Context, log *slog.Logger, now time.Time) {
+	for ctx.Err() == nil {
+		due, err := b.store.DueTeamChannels(ctx, now, dueBatch)
+		if err != nil {
+			logFailure(ctx, log, "could not read due team channels", err)
+			return
+		}
+		progressed := false
+		for _, c := range due {
+			if ctx.Err() != nil {
+				return
+			}
+			progressed = b.claimChannelSlot(ctx, log, c, now) || progressed
+		}
+		if len(due) < dueBatch || !progressed {
+			return
+		}
+	}
+}
+
+// claimChannelSlot handles one due channel and reports whether its
+// schedule moved on.
+func (b *Bot) claimChannelSlot(ctx context.Context, log *slog.Logger, c storage.TeamChannel, now time.Time) bool {
+	log = log.With(keyChannel, c.ChannelID)
+	slot, next, tooLate := weeklyDue(scheduleOf(c), c.NextAt, now, b.catchup)
+	if tooLate {
+		moved, err := b.store.AdvanceTeamChannel(ctx, c.ChannelID, c.NextAt, next)
+		if err != nil {
+			logFailure(ctx, log, "could not skip a missed weekly prompt", err)
+		} else if moved {
+			log.Warn("weekly prompt missed by more than the catch-up window; skipped", "slot", slot, "lag", now.Sub(slot))
+		}
+		return moved
+	}
+	prompt, err := b.pickTeamPrompt(ctx, c.ChannelID)
+	if err != nil {
+		logFailure(ctx, log, "could not choose the weekly prompt", err)
+		return false
+	}
+	p, claimed, err := b.store.ClaimTeamSlot(ctx, storage.TeamPost{ChannelID: c.ChannelID, PromptID: prompt.ID, Slot: slot}, c.NextAt, next)
+	if err != nil {
+		logFailure(ctx, log, "could not claim a weekly prompt", err)
+		return false
+	}
+	if !claimed {
+		return true // another process has it, or the week was posted with "weekly now"
+	}
+	if lag := now.Sub(slot); lag > onTimeGrace {
+		log.Info("posting a missed weekly prompt late", "slot", slot, "lag", lag)
+	}
+	b.postClaimed(ctx, log, c, p)
+	return true
+}
+
+// postClaimed posts a claimed prompt for the scheduler. Like a nudge send,
+// a post that has started is finished and recorded even if shutdown
+// begins meanwhile. Errors are logged by postTeamPrompt: a failure is
+// retried by recoverTeamPosts or pauses the channel.
+func (b *Bot) postClaimed(ctx context.Context, log *slog.Logger, c storage.TeamChannel, p storage.TeamPost) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
+	defer cancel()
+	_ = b.postTeamPrompt(ctx, log, c, p)
+}
+
+// pickTeamPrompt chooses the channel's next prompt from the ones it has
+// used so far.
+func (b *Bot) pickTeamPrompt(ctx context.Context, channelID string) (prompts.TeamPrompt, error) {
+	posts, err := b.store.TeamPosts(ctx, channelID)
+	if err != nil {
+		return prompts.TeamPrompt{}, err
+	}
+	used := make([]string, len(posts))
+	for i, p := range posts {
+		used[i] = p.PromptID
+	}
+	p, ok := nextTeamPrompt(b.lib.TeamPrompts, channelID, used)
+	if !ok {
+		return p, errors.New("the library has no team prompts")
+	}
+	return p, nil
+}
+
+// nextTeamPrompt returns the prompt a channel gets next, given the ids it
+// was posted so far, oldest first. The prompts go in rounds: none repeats
+// before all were used. Within a round the order is a shuffle fixed per
+// channel and round, so two teams do not get the same sequence and a
+// channel's second round differs from its first.
+func nextTeamPrompt(all []prompts.TeamPrompt, channelID string, used []string) (prompts.TeamPrompt, bool) {
+	if len(all) == 0 {
+		return prompts.TeamPrompt{}, false
+	}
+	known := make(map[string]bool, len(all))
+	for _, p := range all {
+		known[p.ID] = true
+	}
+	round := 0
+	inRound := map[string]bool{}
+	for _, id := range used {
+		if !known[id] || inRound[id] {
+			continue // removed from the library, or repeated by hand
+		}
+		inRound[id] = true
+		if len(inRound) == len(all) {
+			round++
+			inRound = map[string]bool{}
+		}
+	}
+	var best prompts.TeamPrompt
+	var bestKey uint64
+	found := false
+	for _, p := range all {
+		if inRound[p.ID] {
+			continue
+		}
+		k := teamShuffleKey(channelID, round, p.ID)
+		if !found || k < bestKey {
+			best, bestKey, found = p, k, true
+		}
+	}
+	return best, found
+}
+
+func teamShuffleKey(channelID string, round int, promptID string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(channelID))
+	h.Write([]byte{0})
+	h.Write([]byte(strconv.Itoa(round)))
+	h.Write([]byte{0})
+	h.Write([]byte(promptID))
+	return h.Sum64()
+}
+
+func (b *Bot) teamPrompt(id string) (prompts.TeamPrompt, bool) {
+	for _, p := range b.lib.TeamPrompts {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return prompts.TeamPrompt{}, false
+}
+
+// postTeamPrompt posts claimed post p in c's channel and records it as
+// sent, opening with the count of last week's answers. Errors are logged
+// here. If the bot cannot post in the channel any more, the channel is
+// paused and its owner told (errChannelGone); another permanent error
+// marks the post failed; anything else leaves it claimed for
+// recoverTeamPosts to try again (errPostPending).
+func (b *Bot) postTeamPrompt(ctx context.Context, log *slog.Logger, c storage.TeamChannel, p storage.TeamPost) error {
+	log = log.With("post", p.ID, "prompt", p.PromptID)
+	prompt, ok := b.teamPrompt(p.PromptID)
+	if !ok {
+		log.Error("team prompt no longer in the library")
+		b.markTeamPostFailed(ctx, log, p)
+		return fmt.Errorf("team prompt %s: %w", p.PromptID, storage.ErrNotFound)
+	}
+	answered := 0
+	if prev, err := b.store.PreviousTeamPost(ctx, c.ChannelID, p.ID); err == nil {
+		if answered, err = b.store.TeamRepliers(ctx, prev.ID); err != nil {
+			log.Warn("could not count last week's answers; posting without the line", keyErr, err)
+		}
+	} else if !errors.Is(err, storage.ErrNotFound) {
+		log.Warn("could not read last week's prompt; posting without the line", keyErr, err)
+	}
+	if err := b.sendLimit.Wait(ctx); err != nil {
+		return fmt.Errorf("post team prompt: %w", err)
+	}
+	msg := teamPromptMessage(prompt, answered)
+	opts := append(msg.options(), slack.MsgOptionMetadata(teamPostMetadata(p.ID)))
+	_, ts, err := b.api.PostMessageContext(ctx, c.ChannelID, opts...)
+	if err != nil {
+		return b.teamPostFailed(ctx, log, c, p, err)
+	}
+	// Recorded without ctx's deadline: the message is out, so the record
+	// must not be lost to a timeout.
+	if err := b.store.MarkTeamPostSent(context.WithoutCancel(ctx), p.ID, ts); err != nil {
+		log.Error("weekly prompt posted but not recorded as sent", keyErr, err)
+		return fmt.Errorf("record team post %d: %w", p.ID, err)
+	}
+	log.Info("weekly prompt posted", "source", p.Source, "answered_last_week", answered)
+	return nil
+}
+
+func (b *Bot) teamPostFailed(ctx context.Context, log *slog.Logger, c storage.TeamChannel, p storage.TeamPost, err error) error {
+	code := slackErrorCode(err)
+	switch {
+	case channelGoneErrors[code]:
+		b.pauseChannel(ctx, log, c, p.ID, code)
+		return fmt.Errorf("post team prompt: %w (%s)", errChannelGone, code)
+	case isPermanent(err):
+		log.Warn("weekly prompt cannot be posted", keyErr, code)
+		b.markTeamPostFailed(ctx, log, p)
+		return fmt.Errorf("post team prompt: %w", err)
+	default:
+		log.Warn("weekly prompt not posted yet, will retry", keyErr, err)
+		return fmt.Errorf("post team prompt: %w: %w", errPostPending, err)
+	}
+}
+
+func (b *Bot) markTeamPostFailed(ctx context.Context, log *slog.Logger, p storage.TeamPost) {
+	if err := b.store.MarkTeamPostFailed(context.WithoutCancel(ctx), p.ID); err != nil {
+		log.Error("could not mark the weekly prompt failed", keyErr, err)
+	}
+}
+
+// pauseChannel pauses c's prompt because the bot cannot post there (reason
+// is Slack's error) and sends its owner one DM about it. Only the process
+// that paused the channel sends the DM, and a DM that fails is not tried
+// again: one message, never a storm.
+func (b *Bot) pauseChannel(ctx context.Context, log *slog.Logger, c storage.TeamChannel, postID int64, reason string) {
+	ctx = context.WithoutCancel(ctx)
+	paused, err := b.store.PauseTeamChannel(ctx, c.ChannelID, postID, reason)
+	if err != nil {
+		log.Error("could not pause the weekly prompt", keyErr, err)
+		return
+	}
+	if !paused {
+		return // paused already (and its owner told) by another process or an earlier post
+	}
+	log.Warn("weekly prompt paused: the bot cannot post in the channel", "reason", reason, "owner", c.OwnerID)
+	if c.OwnerID == "" {
+		return // the person who set it asked to be forgotten: nobody to tell
+	}
+	u, err := b.store.User(ctx, c.OwnerID)
+	if errors.Is(err, storage.ErrNotFound) {
+		u, err = storage.User{ID: c.OwnerID, TeamID: c.TeamID}, nil
+	}
+	if err != nil {
+		log.Error("could not read the owner to tell them about the pause", keyErr, err)
+		return
+	}
+	dm, err := b.dmChannel(ctx, u)
+	if err != nil {
+		log.Warn("could not open a DM to tell the owner about the pause", "owner", c.OwnerID, keyErr, slackErrorCode(err))
+		return
+	}
+	if err := b.sendLimit.Wait(ctx); err != nil {
+		return
+	}
+	if _, _, err := b.api.PostMessageContext(ctx, dm, teamPausedDM(c, reason).options()...); err != nil {
+		log.Warn("could not tell the owner about the pause", "owner", c.OwnerID, keyErr, slackErrorCode(err))
+		return
+	}
+	log.Info("owner told about the paused weekly prompt", "owner", c.OwnerID)
+}
+
+// recoverTeamPosts finds posts claimed but never confirmed sent (the
+// process stopped, or Slack failed, between the claim and the record). If
+// the channel's recent history shows the message (matched by the post id
+// in its metadata) it is recorded as sent; otherwise it is posted again,
+// unless it has become too late. Either way the channel gets it at most
+// once.
+func (b *Bot) recoverTeamPosts(ctx context.Context, log *slog.Logger, now time.Time) {
+	stale, err := b.store.StaleTeamPosts(ctx, now.Add(-staleClaimAfter), dueBatch)
+	if err != nil {
+		logFailure(ctx, log, "could not read interrupted weekly prompts", err)
+		return
+	}
+	for _, p := range stale {
+		if ctx.Err() != nil {
+			return
+		}
+		plog := log.With(keyChannel, p.ChannelID, "post", p.ID)
+		if ok, err := b.store.ReclaimTeamPost(ctx, p); err != nil || !ok {
+			continue // another process is on it
+		}
+		c, err := b.store.TeamChannel(ctx, p.ChannelID)
+		if err != nil {
+			logFailure(ctx, plog, "could not read the channel of an interrupted weekly prompt", err)
+			continue
+		}
+		// A "now" post belongs to a week that started days ago; what
+		// matters is how long ago it was asked for.
+		since := p.Slot
+		if p.Source == storage.TeamSourceNow {
+			since = p.ClaimedAt
+		}
+		if c.Status != storage.ChannelActive || now.Sub(since) > max(b.catchup, onTimeGrace) {
+			plog.Warn("interrupted weekly prompt too old, or the channel is no longer active; dropped", "status", c.Status)
+			b.markTeamPostFailed(ctx, plog, p)
+			continue
+		}
+		ts, found, err := b.findTeamPosted(ctx, p)
+		if err != nil {
+			if code := slackErrorCode(err); channelGoneErrors[code] {
+				b.pauseChannel(ctx, plog, c, p.ID, code)
+				continue
+			}
+			if ctx.Err() == nil {
+				plog.Warn("could not check whether an interrupted weekly prompt was posted", keyErr, err)
+			}
+			continue
+		}
+		if found {
+			if err := b.store.MarkTeamPostSent(context.WithoutCancel(ctx), p.ID, ts); err != nil {
+				plog.Error("could not record a recovered weekly prompt", keyErr, err)
+				continue
+			}
+			plog.Info("interrupted weekly prompt had been posted; recorded")
+			continue
+		}
+		plog.Info("posting an interrupted weekly prompt again")
+		b.postClaimed(ctx, plog, c, p)
+	}
+}
+
+// findTeamPosted looks for p's message among the channel's latest
+// messages, by the post id in the message metadata.
+func (b *Bot) findTeamPosted(ctx context.Context, p storage.TeamPost) (string, bool, error) {
+	if err := b.sendLimit.Wait(ctx); err != nil {
+		return "", false, err
+	}
+	hist, err := b.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
+		ChannelID: p.ChannelID, Limit: 100, IncludeAllMetadata: true,
+	})
+	if err != nil {
+		return "", false, err
+	}
+	want := strconv.FormatInt(p.ID, 10)
+	for _, m := range hist.Messages {
+		if m.Metadata.EventType == teamPostMetadataType && m.Metadata.EventPayload["post_id"] == want {
+			return m.Timestamp, true, nil
+		}
+	}
+	return "", false, nil
+}
+
+// weeklyNow handles "/lead-tip weekly now": it posts this week's prompt at
+// once, where "this week" starts at the latest scheduled slot. If that
+// week has its prompt already, it says so instead: one prompt per week.
+func (b *Bot) weeklyNow(ctx context.Context, log *slog.Logger, sc slack.SlashCommand) message {
+	c, found, err := b.teamChannel(ctx, sc.ChannelID)
+	if err != nil {
+		log.Error("could not read the weekly setting", keyErr, err)
+		return textMessage(msgSorry)
+	}
+	if !found || c.Status == storage.ChannelOff {
+		return textMessage(msgWeeklyNoneForNow)
+	}
+	w := scheduleOf(c)
+	if c.Status == storage.ChannelPaused {
+		return textMessage("The weekly prompt here is paused: " + pauseWords(c.PauseReason) + ". Turn it back on with `/lead-tip weekly " +
+			dayWord(w.day) + " " + clock(w.minute) + "` first.")
+	}
+	if msg, ok := b.checkMayChange(ctx, log, sc.UserID, c, "now"); !ok {
+		return msg
+	}
+	if msg, ok := b.checkBotCanPost(ctx, log, sc.ChannelID); !ok {
+		return msg
+	}
+	slot := w.latest(b.now())
+	prompt, err := b.pickTeamPrompt(ctx, c.ChannelID)
+	if err != nil {
+		log.Error("could not choose the weekly prompt", keyErr, err)
+		return textMessage(msgSorry)
+	}
+	p, claimed, err := b.store.ClaimTeamPost(ctx, storage.TeamPost{ChannelID: c.ChannelID, PromptID: prompt.ID, Slot: slot}, w.next(slot))
+	if err != nil {
+		log.Error("could not claim this week's prompt", keyErr, err)
+		return textMessage(msgSorry)
+	}
+	next := w.next(b.now())
+	if !claimed {
+		when := "is on its way"
+		if p.State == storage.StateSent {
+			when = "went out " + formatWhen(p.SentAt, w.loc)
+		}
+		return textMessage("This week's prompt " + when + ", so I will not post another. The next one comes *" + formatWhen(next, w.loc) + "*.")
+	}
+	log.Info("weekly prompt asked for now", "action", "now", "post", p.ID)
+	switch err := b.postTeamPrompt(ctx, log, c, p); {
+	case err == nil:
+		return textMessage("Posted this week's prompt in the channel. The next one comes *" + formatWhen(next, w.loc) + "*.")
+	case errors.Is(err, errChannelGone):
+		c, _, _ = b.teamChannel(ctx, c.ChannelID)
+		return textMessage("I could not post here: " + pauseWords(c.PauseReason) + ". I have paused the weekly prompt; " +
+			"invite me with `/invite @Lead Coach` and run `/lead-tip weekly " + dayWord(w.day) + " " + clock(w.minute) + "` to start it again.")
+	case errors.Is(err, errPostPending):
+		return textMessage(msgWeeklyRetrying)
+	default:
+		return textMessage(msgSorry)
+	}
+}

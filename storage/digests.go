@@ -1,0 +1,88 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// DueDigests returns up to limit subscriptions (active, digest on) whose
+// weekly digest is due at or before now.
+func (db *DB) DueDigests(ctx context.Context, now time.Time, limit int) ([]Subscription, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+subscriptionColumns+`
+		FROM subscriptions s JOIN users u ON u.id = s.user_id
+		WHERE s.status = 'active' AND s.digest_on = 1 AND s.digest_next_at > 0 AND s.digest_next_at <= ?
+		ORDER BY s.digest_next_at LIMIT ?`, unix(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("due digests: %w", err)
+	}
+	defer rows.Close()
+	var out []Subscription
+	for rows.Next() {
+		s, err := scanSubscription(rows)
+		if err != nil {
+			return nil, fmt.Errorf("due digests: %w", err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// ClaimDigest takes ownership of userID's digest for slot: in one
+// transaction it moves digest_next_at from due to next and, if slot is to
+// be sent (send true), records the claim. It returns false if another
+// process moved the digest on first.
+func (db *DB) ClaimDigest(ctx context.Context, userID string, slot, due, next time.Time, send bool) (bool, error) {
+	var ok bool
+	err := db.withTx(ctx, func(tx *sql.Tx, now int64) error {
+		res, err := tx.ExecContext(ctx, `UPDATE subscriptions SET digest_next_at = ? WHERE user_id = ? AND digest_next_at = ?`,
+			unix(next), userID, unix(due))
+		if err != nil {
+			return fmt.Errorf("claim digest of %s: %w", userID, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		if !send {
+			ok = true
+			return nil
+		}
+		res, err = tx.ExecContext(ctx, `INSERT INTO digests (user_id, slot, state, claimed_at) VALUES (?, ?, 'claimed', ?)
+			ON CONFLICT DO NOTHING`, userID, unix(slot), now)
+		if err != nil {
+			return fmt.Errorf("claim digest of %s: %w", userID, err)
+		}
+		n, _ := res.RowsAffected()
+		ok = n == 1
+		return nil
+	})
+	return ok, err
+}
+
+// FinishDigest records the outcome of userID's digest for slot.
+func (db *DB) FinishDigest(ctx context.Context, userID string, slot time.Time, sent bool) error {
+	state := StateFailed
+	if sent {
+		state = StateSent
+	}
+	return db.withTx(ctx, func(tx *sql.Tx, now int64) error {
+		_, err := tx.ExecContext(ctx, `UPDATE digests SET state = ?, sent_at = ? WHERE user_id = ? AND slot = ?`,
+			state, now, userID, unix(slot))
+		if err != nil {
+			return fmt.Errorf("finish digest of %s: %w", userID, err)
+		}
+		return nil
+	})
+}
+
+// DeliveriesSince returns userID's deliveries claimed at or after since,
+// oldest first.
+func (db *DB) DeliveriesSince(ctx context.Context, userID string, since time.Time) ([]Delivery, error) {
+	ds, err := queryDeliveries(ctx, db.read, `SELECT `+deliveryColumns+` FROM deliveries
+		WHERE user_id = ? AND claimed_at >= ? ORDER BY claimed_at, id`, userID, unix(since))
+	if err != nil {
+		return nil, fmt.Errorf("deliveries of %s: %w", userID, err)
+	}
+	return ds, nil
+}
