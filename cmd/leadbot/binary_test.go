@@ -1,0 +1,180 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/leadcoach/leadbot/bot/slackfake"
+)
+
+// The crash, signal and exit-code tests run the real leadbot binary as a
+// separate process: only a process can be killed with SIGKILL, get SIGTERM
+// from outside, or exit with a status. It is built once per test run.
+
+var built struct {
+	once sync.Once
+	dir  string
+	path string
+	err  error
+	out  []byte
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
+}
+
+// leadbotBinary builds ./cmd/leadbot once (CGO_ENABLED=0, as CI's static
+// build step does, so the build cache is warm there) and returns its path.
+func leadbotBinary(t *testing.T) string {
+	t.Helper()
+	built.once.Do(func() {
+		built.dir, built.err = os.MkdirTemp("", "leadbot-test-")
+		if built.err != nil {
+			return
+		}
+		goTool, err := exec.LookPath("go")
+		if err != nil {
+			goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+		}
+		built.path = filepath.Join(built.dir, "leadbot")
+		cmd := exec.Command(goTool, "build", "-o", built.path, ".")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		built.out, built.err = cmd.CombinedOutput()
+	})
+	if built.err != nil {
+		t.Fatalf("build leadbot: %v\n%s", built.err, built.out)
+	}
+	return built.path
+}
+
+// proc is the leadbot binary running as a child process.
+type proc struct {
+	t    *testing.T
+	cmd  *exec.Cmd
+	out  *syncBuffer // stdout and stderr
+	done chan struct{}
+	err  error // from Wait, once done is closed
+}
+
+// binaryEnv is the environment of a binary run against fake: only what it
+// needs, nothing inherited (no real token can leak in).
+func binaryEnv(fake *slackfake.Server, dbPath string) map[string]string {
+	return map[string]string{
+		"SLACK_APP_TOKEN":   testAppToken,
+		"SLACK_BOT_TOKEN":   testBotToken,
+		"SLACK_API_URL":     fake.APIURL(),
+		"LEADBOT_DB":        dbPath,
+		"LEADBOT_ADDR":      "off",
+		"LEADBOT_LOG_LEVEL": "debug",
+	}
+}
+
+// startProc runs the binary with vars as its whole environment.
+func startProc(t *testing.T, vars map[string]string) *proc {
+	t.Helper()
+	p := &proc{t: t, out: &syncBuffer{}, done: make(chan struct{})}
+	p.cmd = exec.Command(leadbotBinary(t))
+	keys := make([]string, 0, len(vars))
+	for k := range vars {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		p.cmd.Env = append(p.cmd.Env, k+"="+vars[k])
+	}
+	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.err = p.cmd.Wait(); close(p.done) }()
+	t.Cleanup(func() {
+		select {
+		case <-p.done:
+		default:
+			_ = p.cmd.Process.Kill()
+			<-p.done
+		}
+	})
+	return p
+}
+
+// startConnected starts the binary and waits until it is connected to fake.
+func startConnected(t *testing.T, fake *slackfake.Server, vars map[string]string) *proc {
+	t.Helper()
+	before := fake.Hellos()
+	p := startProc(t, vars)
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := fake.WaitConnected(ctx, before+1); err != nil {
+		t.Fatalf("leadbot did not connect: %v\n%s", err, p.out)
+	}
+	return p
+}
+
+// wait waits up to d for the process to exit and returns its exit status,
+// or -1 if it is still running.
+func (p *proc) wait(d time.Duration) int {
+	select {
+	case <-p.done:
+	case <-time.After(d):
+		return -1
+	}
+	var ee *exec.ExitError
+	if errors.As(p.err, &ee) {
+		return ee.ExitCode()
+	}
+	if p.err != nil {
+		p.t.Fatalf("wait: %v", p.err)
+	}
+	return 0
+}
+
+// kill sends SIGKILL and waits for the process to die.
+func (p *proc) kill() {
+	_ = p.cmd.Process.Signal(syscall.SIGKILL)
+	<-p.done
+}
+
+// terminate sends SIGTERM and returns the exit status, failing the test if
+// the process takes longer than d.
+func (p *proc) terminate(d time.Duration) int {
+	p.t.Helper()
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	code := p.wait(d)
+	if code < 0 {
+		p.t.Fatalf("leadbot did not exit within %v of SIGTERM\n%s", d, p.out)
+	}
+	return code
+}
+
+// lastLine returns the last non-empty line of the process's output.
+func (p *proc) lastLine() string {
+	lines := strings.Split(strings.TrimSpace(p.out.String()), "\n")
+	return lines[len(lines)-1]
+}
+
+// noTokens fails the test if text holds either test token, or a part of
+// one.
+func noTokens(t *testing.T, where, text string) {
+	t.Helper()
+	for _, secret := range []string{testAppToken, testBotToken, "TESTAPPSECRET", "TESTBOTSECRET"} {
+		if strings.Contains(text, secret) {
+			t.Errorf("%s contains a token", where)
+			return
+		}
+	}
+}
