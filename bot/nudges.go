@@ -136,18 +136,25 @@ func (b *Bot) findPosted(ctx context.Context, d storage.Delivery) (string, bool,
 	if u.DMChannel == "" {
 		return "", false, nil // never opened, so never posted
 	}
+	return b.findByMetadata(ctx, u.DMChannel, 50, nudgeMetadataType, "delivery_id", d.ID)
+}
+
+// findByMetadata looks among the latest limit messages of channel for the
+// one we posted with metadata of type eventType whose payload holds id
+// under key, and returns its timestamp.
+func (b *Bot) findByMetadata(ctx context.Context, channel string, limit int, eventType, key string, id int64) (string, bool, error) {
 	if err := b.sendLimit.Wait(ctx); err != nil {
 		return "", false, err
 	}
 	hist, err := b.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
-		ChannelID: u.DMChannel, Limit: 50, IncludeAllMetadata: true,
+		ChannelID: channel, Limit: limit, IncludeAllMetadata: true,
 	})
 	if err != nil {
 		return "", false, err
 	}
-	want := strconv.FormatInt(d.ID, 10)
+	want := strconv.FormatInt(id, 10)
 	for _, m := range hist.Messages {
-		if m.Metadata.EventType == nudgeMetadataType && m.Metadata.EventPayload["delivery_id"] == want {
+		if m.Metadata.EventType == eventType && m.Metadata.EventPayload[key] == want {
 			return m.Timestamp, true, nil
 		}
 	}

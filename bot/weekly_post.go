@@ -360,22 +360,7 @@ func (b *Bot) recoverTeamPosts(ctx context.Context, log *slog.Logger, now time.T
 // findTeamPosted looks for p's message among the channel's latest
 // messages, by the post id in the message metadata.
 func (b *Bot) findTeamPosted(ctx context.Context, p storage.TeamPost) (string, bool, error) {
-	if err := b.sendLimit.Wait(ctx); err != nil {
-		return "", false, err
-	}
-	hist, err := b.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
-		ChannelID: p.ChannelID, Limit: 100, IncludeAllMetadata: true,
-	})
-	if err != nil {
-		return "", false, err
-	}
-	want := strconv.FormatInt(p.ID, 10)
-	for _, m := range hist.Messages {
-		if m.Metadata.EventType == teamPostMetadataType && m.Metadata.EventPayload["post_id"] == want {
-			return m.Timestamp, true, nil
-		}
-	}
-	return "", false, nil
+	return b.findByMetadata(ctx, p.ChannelID, 100, teamPostMetadataType, "post_id", p.ID)
 }
 
 // weeklyNow handles "/lead-tip weekly now": it posts this week's prompt at

@@ -118,18 +118,9 @@ func (db *DB) TeamChannel(ctx context.Context, channelID string) (TeamChannel, e
 // channel's prompt order carries on if it is turned on again. It returns
 // false if there was nothing on to turn off.
 func (db *DB) TurnOffTeamChannel(ctx context.Context, channelID string) (bool, error) {
-	var ok bool
-	err := db.withTx(ctx, func(tx *sql.Tx, now int64) error {
-		res, err := tx.ExecContext(ctx, `UPDATE team_channels SET status = 'off', next_at = 0, updated_at = ?
-			WHERE channel_id = ? AND status <> 'off'`, now, channelID)
-		if err != nil {
-			return fmt.Errorf("turn off team channel %s: %w", channelID, err)
-		}
-		n, _ := res.RowsAffected()
-		ok = n == 1
-		return nil
-	})
-	return ok, err
+	return db.updateOne(ctx, "turn off team channel "+channelID,
+		`UPDATE team_channels SET status = 'off', next_at = 0, updated_at = ?
+			WHERE channel_id = ? AND status <> 'off'`, channelID)
 }
 
 // DueTeamChannels returns up to limit active channels whose next slot is
@@ -153,13 +144,12 @@ func (db *DB) DueTeamChannels(ctx context.Context, now time.Time, limit int) ([]
 }
 
 func advanceTeamChannel(ctx context.Context, tx *sql.Tx, channelID string, due, next time.Time, now int64) (bool, error) {
-	res, err := tx.ExecContext(ctx, `UPDATE team_channels SET next_at = ?, updated_at = ?
+	ok, err := execOne(ctx, tx, `UPDATE team_channels SET next_at = ?, updated_at = ?
 		WHERE channel_id = ? AND status = 'active' AND next_at = ?`, unix(next), now, channelID, unix(due))
 	if err != nil {
 		return false, fmt.Errorf("advance team channel %s: %w", channelID, err)
 	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+	return ok, nil
 }
 
 // AdvanceTeamChannel moves channelID's next slot from due to next without
@@ -352,14 +342,13 @@ func (db *DB) PauseTeamChannel(ctx context.Context, channelID string, postID int
 				return fmt.Errorf("pause team channel %s: %w", channelID, err)
 			}
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE team_channels
+		var err error
+		paused, err = execOne(ctx, tx, `UPDATE team_channels
 			SET status = 'paused', pause_reason = ?, paused_at = ?, owner_notified_at = ?, updated_at = ?
 			WHERE channel_id = ? AND status = 'active'`, reason, now, now, now, channelID)
 		if err != nil {
 			return fmt.Errorf("pause team channel %s: %w", channelID, err)
 		}
-		n, _ := res.RowsAffected()
-		paused = n == 1
 		return nil
 	})
 	return paused, err
@@ -381,18 +370,9 @@ func (db *DB) StaleTeamPosts(ctx context.Context, before time.Time, limit int) (
 // by renewing its claim time. It returns false if another process took it
 // over first, or it was marked sent or failed meanwhile.
 func (db *DB) ReclaimTeamPost(ctx context.Context, p TeamPost) (bool, error) {
-	var ok bool
-	err := db.withTx(ctx, func(tx *sql.Tx, now int64) error {
-		res, err := tx.ExecContext(ctx, `UPDATE team_posts SET claimed_at = ?
-			WHERE id = ? AND state = 'claimed' AND claimed_at = ?`, now, p.ID, unix(p.ClaimedAt))
-		if err != nil {
-			return fmt.Errorf("reclaim team post %d: %w", p.ID, err)
-		}
-		n, _ := res.RowsAffected()
-		ok = n == 1
-		return nil
-	})
-	return ok, err
+	return db.updateOne(ctx, fmt.Sprintf("reclaim team post %d", p.ID),
+		`UPDATE team_posts SET claimed_at = ?
+			WHERE id = ? AND state = 'claimed' AND claimed_at = ?`, p.ID, unix(p.ClaimedAt))
 }
 
 // RecordTeamReply stores r, a reply in the thread of post r.PostID, in one

@@ -263,17 +263,8 @@ func (db *DB) FollowupCandidates(ctx context.Context, sentBefore time.Time, limi
 // ClaimFollowup marks delivery id as followed up, returning false if it
 // was already: there is never more than one follow-up.
 func (db *DB) ClaimFollowup(ctx context.Context, id int64) (bool, error) {
-	var ok bool
-	err := db.withTx(ctx, func(tx *sql.Tx, now int64) error {
-		res, err := tx.ExecContext(ctx, `UPDATE deliveries SET followup_at = ? WHERE id = ? AND followup_at = 0`, now, id)
-		if err != nil {
-			return fmt.Errorf("claim follow-up of %d: %w", id, err)
-		}
-		n, _ := res.RowsAffected()
-		ok = n == 1
-		return nil
-	})
-	return ok, err
+	return db.updateOne(ctx, fmt.Sprintf("claim follow-up of %d", id),
+		`UPDATE deliveries SET followup_at = ? WHERE id = ? AND followup_at = 0`, id)
 }
 
 // StaleClaims returns deliveries claimed before before and still not marked
@@ -292,16 +283,7 @@ func (db *DB) StaleClaims(ctx context.Context, before time.Time, limit int) ([]D
 // renewing its claim time. It returns false if another process took it
 // over first, or it was marked sent or failed meanwhile.
 func (db *DB) Reclaim(ctx context.Context, d Delivery) (bool, error) {
-	var ok bool
-	err := db.withTx(ctx, func(tx *sql.Tx, now int64) error {
-		res, err := tx.ExecContext(ctx, `UPDATE deliveries SET claimed_at = ?
-			WHERE id = ? AND state = 'claimed' AND claimed_at = ?`, now, d.ID, unix(d.ClaimedAt))
-		if err != nil {
-			return fmt.Errorf("reclaim delivery %d: %w", d.ID, err)
-		}
-		n, _ := res.RowsAffected()
-		ok = n == 1
-		return nil
-	})
-	return ok, err
+	return db.updateOne(ctx, fmt.Sprintf("reclaim delivery %d", d.ID),
+		`UPDATE deliveries SET claimed_at = ?
+			WHERE id = ? AND state = 'claimed' AND claimed_at = ?`, d.ID, unix(d.ClaimedAt))
 }

@@ -139,6 +139,34 @@ func (db *DB) Path() string { return db.path }
 
 // withTx runs fn inside one write transaction, committing if fn returns nil
 // and rolling back otherwise. "now" is fixed once for the whole transaction.
+// updateOne runs the write statement query in a transaction of its own,
+// with the current time (Unix seconds) as its first argument, and reports
+// whether it changed exactly one row. It is the compare-and-set by which a
+// process claims or moves on a row that another process may be claiming
+// too. what names the operation in the error.
+func (db *DB) updateOne(ctx context.Context, what, query string, args ...any) (bool, error) {
+	var ok bool
+	err := db.withTx(ctx, func(tx *sql.Tx, now int64) error {
+		var err error
+		ok, err = execOne(ctx, tx, query, append([]any{now}, args...)...)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", what, err)
+	}
+	return ok, nil
+}
+
+// execOne runs query in tx and reports whether it changed exactly one row.
+func execOne(ctx context.Context, tx *sql.Tx, query string, args ...any) (bool, error) {
+	res, err := tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
 func (db *DB) withTx(ctx context.Context, fn func(tx *sql.Tx, now int64) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {

@@ -131,13 +131,12 @@ func (db *DB) AdvanceSlot(ctx context.Context, userID string, slot, next time.Ti
 }
 
 func advance(ctx context.Context, tx *sql.Tx, userID string, slot, next time.Time, status string, pausedUntil time.Time, now int64) (bool, error) {
-	res, err := tx.ExecContext(ctx, `UPDATE subscriptions SET next_at = ?, status = ?, paused_until = ?, updated_at = ?
+	ok, err := execOne(ctx, tx, `UPDATE subscriptions SET next_at = ?, status = ?, paused_until = ?, updated_at = ?
 		WHERE user_id = ? AND next_at = ?`, unix(next), status, unix(pausedUntil), now, userID, unix(slot))
 	if err != nil {
 		return false, fmt.Errorf("advance %s: %w", userID, err)
 	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+	return ok, nil
 }
 
 // ClaimSlot takes ownership of delivering d.Slot to d.UserID: in one
