@@ -58,7 +58,13 @@ func threadMessages(fake *slackfake.Server, channel, ts string) []slackfake.Mess
 
 // dmEvent is a message.im event as Slack sends it.
 func dmEvent(user, channel, ts, threadTS, text string) map[string]any {
-	ev := map[string]any{"type": "message", "channel": channel, "user": user, "text": text, "ts": ts, "event_ts": ts, "channel_type": "im"}
+	return messageEvent("im", user, channel, ts, threadTS, text)
+}
+
+// messageEvent is a message event in a conversation of channelType (im,
+// channel, group) as Slack sends it.
+func messageEvent(channelType, user, channel, ts, threadTS, text string) map[string]any {
+	ev := map[string]any{"type": "message", "channel": channel, "user": user, "text": text, "ts": ts, "event_ts": ts, "channel_type": channelType}
 	if threadTS != "" {
 		ev["thread_ts"] = threadTS
 	}

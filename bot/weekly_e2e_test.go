@@ -56,11 +56,7 @@ func teamPrompts(fake *slackfake.Server, channel string) []slackfake.Message {
 
 // channelEvent is a message.channels event as Slack sends it.
 func channelEvent(user, channel, ts, threadTS, text string) map[string]any {
-	ev := map[string]any{"type": "message", "channel": channel, "user": user, "text": text, "ts": ts, "event_ts": ts, "channel_type": "channel"}
-	if threadTS != "" {
-		ev["thread_ts"] = threadTS
-	}
-	return ev
+	return messageEvent("channel", user, channel, ts, threadTS, text)
 }
 
 // teamEnv is a workspace with a team channel C0TEAM: Ana (Berlin) sets up
