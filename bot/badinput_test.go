@@ -37,7 +37,8 @@ var spoofing = []string{"<!channel>", "<!here>", "<!everyone>", "<@U123>", "<htt
 // TestWeirdRepliesStoredAndNeverEchoed: replies of 40,000 characters,
 // invalid UTF-8, zero-width and right-to-left characters, mrkdwn and
 // special mentions are stored exactly as Slack delivered them, the
-// thank-you never repeats them, and history shows them escaped.
+// thank-you never repeats them, and history and the Home tab show them
+// escaped.
 func TestWeirdRepliesStoredAndNeverEchoed(t *testing.T) {
 	t.Parallel()
 	clock := newClock(monday8)
@@ -97,6 +98,15 @@ func TestWeirdRepliesStoredAndNeverEchoed(t *testing.T) {
 	for _, want := range []string{"&lt;!channel&gt;", "&lt;@U123&gt;", "&lt;https://evil|bank&gt;", "&amp;"} {
 		if !strings.Contains(h, want) {
 			t.Errorf("history lacks the escaped %q", want)
+		}
+	}
+
+	// The Home tab shows the last reflections: escaped too.
+	sendEvent(t, env.fake, map[string]any{"type": "app_home_opened", "user": "U0ANA", "channel": "DU0ANA", "tab": "home", "event_ts": "1.1"}, "EvWEIRDHOME")
+	home, _ := waitHome(t, env.fake, "U0ANA", "&lt;!channel&gt;")
+	for _, s := range spoofing {
+		if strings.Contains(home, s) {
+			t.Errorf("the Home tab shows %q unescaped", s)
 		}
 	}
 }
@@ -164,7 +174,9 @@ func TestEventsFromBotsAreNeverAnswered(t *testing.T) {
 		i++
 		sendEvent(t, env.fake, ev, "EvBOT"+string(rune('A'+i)))
 	}
-	time.Sleep(100 * time.Millisecond)
+	if err := tb.stop(); err != nil { // lets every handler finish whatever it does after the ack
+		t.Fatal(err)
+	}
 	if n := len(env.fake.Messages("")); n != before {
 		for _, m := range env.fake.Messages("")[before:] {
 			t.Errorf("the bot answered a bot: %q in %s", clip(m.Text, 60), m.Channel)
@@ -250,7 +262,12 @@ func TestMalformedEnvelopes(t *testing.T) {
 			t.Errorf("%s: not acknowledged: %v", tt.name, err)
 		}
 	}
-	time.Sleep(100 * time.Millisecond)
+	if _, resp := tb.slash(t, "U0ANA", "help"); !strings.Contains(visible(resp), "/lead-tip topics") {
+		t.Error("the bot no longer answers")
+	}
+	if err := tb.stop(); err != nil { // lets every handler finish whatever it does after the ack
+		t.Fatal(err)
+	}
 
 	sub, err := tb.db.Subscription(ctx, "U0ANA")
 	if err != nil || sub.Status != storage.StatusActive {
@@ -276,8 +293,5 @@ func TestMalformedEnvelopes(t *testing.T) {
 	}
 	if strings.Contains(tb.logs.String(), "handler panicked") {
 		t.Errorf("a handler panicked:\n%s", tb.logs)
-	}
-	if _, resp := tb.slash(t, "U0ANA", "help"); !strings.Contains(visible(resp), "/lead-tip topics") {
-		t.Error("the bot no longer answers")
 	}
 }

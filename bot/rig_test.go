@@ -48,7 +48,7 @@ func newRigEnv(tb testing.TB, opts slackfake.Options, clock *testClock) *testEnv
 
 // startRig runs a bot in e like testEnv.start, with o applied. Its HTTP
 // client dials loopback only, so that crafted response_urls never leave
-// the machine.
+// the machine, and jitters reconnects as the binary's does.
 func (e *testEnv) startRig(tb testing.TB, cfg Config, o rigOptions) *testBot {
 	tb.Helper()
 	ctx := context.Background()
@@ -81,7 +81,7 @@ func (e *testEnv) startRig(tb testing.TB, cfg Config, o rigOptions) *testBot {
 	}
 	apiOpts := []slack.Option{
 		slack.OptionAppLevelToken("xapp-test"), slack.OptionAPIURL(e.fake.APIURL()),
-		slack.OptionHTTPClient(&http.Client{Timeout: timeout, Transport: loopbackOnly()}),
+		slack.OptionHTTPClient(&http.Client{Timeout: timeout, Transport: ReconnectJitter(loopbackOnly())}),
 	}
 	if !o.noRetry {
 		apiOpts = append(apiOpts, slack.OptionRetry(3))
@@ -115,6 +115,12 @@ func (e *testEnv) startRig(tb testing.TB, cfg Config, o rigOptions) *testBot {
 	defer wcancel()
 	if err := e.fake.WaitConnected(wctx, before+1); err != nil {
 		tb.Fatalf("bot did not connect: %v\n%s", err, logs)
+	}
+	// The fake's hello may be sent before the bot has handled the event
+	// saying it is connected: wait for that too, so that a test's later
+	// "disconnected" is about its own doing.
+	if !eventually(10*time.Second, b.Connected) {
+		tb.Fatalf("bot connected but does not say so\n%s", logs)
 	}
 	return &testBot{Bot: b, fake: e.fake, db: db, logs: logs, stop: stop}
 }

@@ -91,7 +91,8 @@ func TestUsersOnlyTouchTheirOwnData(t *testing.T) {
 	// Ben: every command.
 	clock.Add(time.Second)
 	for _, text := range []string{"", "help", "topics", "delegation", "start", "schedule tue 16:00", "pause 2w", "resume",
-		"pause", "history", "nudge", "stop", "start", "digest", "forget", "U0ANA", "history U0ANA", "pause U0ANA"} {
+		"pause", "history", "nudge", "stop", "start", "digest", "digest off", "digest on", "export", "export U0ANA",
+		"weekly", "weekly off", "weekly now", "forget", "U0ANA", "history U0ANA", "pause U0ANA", "forget U0ANA"} {
 		_, resp := tb.slash(t, "U0BEN", text)
 		if strings.Contains(visible(resp), "Ana's private answer") {
 			t.Errorf("/lead-tip %s shows Ben Ana's reply", text)
@@ -103,7 +104,7 @@ func TestUsersOnlyTouchTheirOwnData(t *testing.T) {
 	values := []string{anaID, "", "abc", "-1", "0", "99999999999999999999", anaID + " OR 1=1", "U0ANA", "<!channel>",
 		strings.Repeat("9", 40000), "delegation|" + anaTip, anaTip, "|", "delegation|<!channel>"}
 	actions := []string{actionNudgeDone, actionNudgeNotYet, actionNudgeSkip, actionAnotherTip, actionShareTip,
-		actionHomeStart, actionHomePause, actionHomeResume, actionHomeTip, actionForgetConfirm}
+		actionHomeStart, actionHomePause, actionHomeResume, actionHomeSchedule, actionHomeTip, actionForgetConfirm}
 	var ids []string
 	for _, action := range actions {
 		for _, v := range values {
@@ -120,6 +121,8 @@ func TestUsersOnlyTouchTheirOwnData(t *testing.T) {
 			t.Errorf("press not acknowledged: %v", err)
 		}
 	}
+	// Ben: the schedule form, which carries nobody's id but the sender's.
+	viewSubmission(t, fake, "U0BEN", []string{"1", "3"}, "07:15")
 	if err := tb.stop(); err != nil { // waits for every handler to finish
 		t.Fatal(err)
 	}
@@ -139,6 +142,14 @@ func TestUsersOnlyTouchTheirOwnData(t *testing.T) {
 		if m.TS == nudge.TS && !strings.Contains(slackfake.VisibleText(m.Text, m.Blocks), "Done") {
 			t.Errorf("Ana's nudge message was changed by Ben's presses:\n%s", slackfake.VisibleText(m.Text, m.Blocks))
 		}
+	}
+	for _, f := range fake.Files() {
+		if f.Channel != "DU0BEN" || strings.Contains(string(f.Content), "Ana's private answer") || strings.Contains(string(f.Content), "U0ANA") {
+			t.Errorf("Ben's export %s in %s holds Ana's data or went elsewhere", f.Name, f.Channel)
+		}
+	}
+	if len(fake.Files()) < 2 {
+		t.Errorf("%d exports uploaded for Ben, want 2", len(fake.Files()))
 	}
 	// Ben's own presses did act on Ben: forget deleted what he had.
 	if ds, _ := tb.db.Deliveries(context.Background(), "U0BEN", 10); len(ds) != 0 {

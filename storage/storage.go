@@ -19,6 +19,10 @@ import (
 // ErrNotFound is returned when a requested row does not exist.
 var ErrNotFound = errors.New("not found")
 
+// ErrCorrupt is returned by Open when SQLite finds the database file
+// damaged. The file is left as it is, to be restored from a backup.
+var ErrCorrupt = errors.New("database file is corrupt")
+
 // BusyTimeout is how long a write waits for another connection's lock
 // before failing with SQLITE_BUSY.
 const BusyTimeout = 5 * time.Second
@@ -45,9 +49,9 @@ func WithClock(now func() time.Time) Option {
 
 // Open opens (creating if needed, with mode 0600) the SQLite database at
 // path and applies any pending migrations. It returns an error if the file
-// cannot be created, is not a SQLite database, or a migration fails; in
-// that case nothing is changed on disk beyond what a completed migration
-// wrote.
+// cannot be created, is not a SQLite database, is damaged (ErrCorrupt), or
+// a migration fails; in that case nothing is changed on disk beyond what a
+// completed migration wrote.
 func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	db := &DB{path: path, now: time.Now}
 	for _, opt := range opts {
@@ -75,11 +79,31 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	if err := quickCheck(ctx, db.write); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	if err := migrate(ctx, db.write, migrationFiles, db.now); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	return db, nil
+}
+
+// quickCheck runs SQLite's quick_check, which reads every page of the file
+// (a few milliseconds a megabyte), so that a damaged file stops the bot at
+// start, before a migration or a write can make it worse, rather than
+// failing query by query later. It returns ErrCorrupt with the first
+// problem found.
+func quickCheck(ctx context.Context, db *sql.DB) error {
+	var result string
+	if err := db.QueryRowContext(ctx, "PRAGMA quick_check(1)").Scan(&result); err != nil {
+		return fmt.Errorf("check database: %w", err)
+	}
+	if result != "ok" {
+		return fmt.Errorf("%w: %s", ErrCorrupt, result)
+	}
+	return nil
 }
 
 // createPrivate makes sure the database file exists with mode 0600 before

@@ -49,6 +49,11 @@ const (
 	verificationToken   = "slackfake-verification-token"
 )
 
+// LeadbotScopes are the bot scopes manifest.yaml asks for, for a fake
+// whose token has all of them (cmd/leadbot's tests keep the two equal).
+var LeadbotScopes = []string{"commands", "chat:write", "im:write", "im:history", "users:read",
+	"channels:read", "groups:read", "channels:history", "groups:history", "files:write"}
+
 // Options configures a Server. The zero value is usable.
 type Options struct {
 	// PingInterval is how often the server sends a websocket ping to each
@@ -61,7 +66,8 @@ type Options struct {
 	// MaxRetries is how many times one envelope is redelivered; default 3
 	// (like Slack). A negative value means no redelivery at all.
 	MaxRetries int
-	// Scopes are returned by auth.test in the x-oauth-scopes header.
+	// Scopes are returned by auth.test in the x-oauth-scopes header
+	// (LeadbotScopes grants all that the bot asks for).
 	Scopes []string
 	// TeamID, AppID, BotUserID and BotID identify the workspace and the app;
 	// they default to "T0LEAD", "A0LEAD", "U0BOT" and "B0BOT".
@@ -106,6 +112,7 @@ type Server struct {
 	firstAck    map[string]Ack // by envelope id
 	failOpen    int
 	failOpenErr string
+	holdOpen    chan struct{} // apps.connections.open waits until it is closed
 
 	// Web API state.
 	calls       []Call

@@ -923,3 +923,41 @@ func TestCloseStopsGoroutines(t *testing.T) {
 		t.Errorf("goroutines: %d before New, %d after Close", before, after)
 	}
 }
+
+// TestHoldConnectionsOpen: while held, apps.connections.open gets no answer
+// and the client stays disconnected; after release the held call is
+// answered and the client connects.
+func TestHoldConnectionsOpen(t *testing.T) {
+	s := newServer(t, slackfake.Options{})
+	ctx := testContext(t)
+	c := startClient(t, s)
+	if err := s.WaitConnected(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	release := s.HoldConnectionsOpen()
+	s.DropConnections()
+	id, err := s.SendSlashCommand(ctx, slack.SlashCommand{Text: "while held"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The client is asking (its request has reached the handler) but gets
+	// no answer: no call is recorded and nothing connects.
+	select {
+	case r := <-c.reqs:
+		t.Fatalf("envelope %s received while apps.connections.open is held", r.EnvelopeID)
+	case <-time.After(300 * time.Millisecond):
+	}
+	if n := len(s.Calls("apps.connections.open")); n != 1 || s.Hellos() != 1 {
+		t.Errorf("%d apps.connections.open answered and %d hellos while held, want 1 and 1", n, s.Hellos())
+	}
+	release()
+	release() // a second release is harmless
+	if err := s.WaitConnected(ctx, 2); err != nil {
+		t.Fatalf("no connection after release: %v", err)
+	}
+	req := c.next(t)
+	c.ack(t, req, nil)
+	if _, err := s.WaitAck(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -603,6 +604,29 @@ func (s *Server) FailConnectionsOpen(n int, slackErr string) {
 	defer s.mu.Unlock()
 	s.failOpen = n
 	s.failOpenErr = slackErr
+}
+
+// HoldConnectionsOpen makes apps.connections.open calls wait, unanswered,
+// until release is called: the client stays disconnected for as long as a
+// test needs, however fast it retries. Calls held are then answered as
+// usual (FailConnectionsOpen still applies). release may be called more
+// than once.
+func (s *Server) HoldConnectionsOpen() (release func()) {
+	hold := make(chan struct{})
+	s.mu.Lock()
+	s.holdOpen = hold
+	s.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.mu.Lock()
+			if s.holdOpen == hold {
+				s.holdOpen = nil
+			}
+			s.mu.Unlock()
+			close(hold)
+		})
+	}
 }
 
 // toRaw marshals v to JSON, passing json.RawMessage and []byte through after

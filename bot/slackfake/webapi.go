@@ -193,6 +193,20 @@ func (s *Server) connectionsOpen(ctx context.Context, w http.ResponseWriter, req
 		return
 	}
 	s.mu.Lock()
+	hold := s.holdOpen
+	s.mu.Unlock()
+	if hold != nil {
+		select {
+		case <-hold:
+		case <-ctx.Done():
+			s.answer(w, req, http.StatusRequestTimeout, nil, "client_gone", nil)
+			return
+		case <-s.done:
+			s.answer(w, req, http.StatusServiceUnavailable, nil, "server_closed", nil)
+			return
+		}
+	}
+	s.mu.Lock()
 	if s.failOpen > 0 {
 		s.failOpen--
 		slackErr := s.failOpenErr

@@ -86,8 +86,15 @@ func binaryEnv(fake *slackfake.Server, dbPath string) map[string]string {
 // startProc runs the binary with vars as its whole environment.
 func startProc(t *testing.T, vars map[string]string) *proc {
 	t.Helper()
+	return startCommand(t, vars, leadbotBinary(t))
+}
+
+// startCommand runs name with args (a wrapper that ends by exec'ing the
+// binary, keeping its pid) with vars as its whole environment.
+func startCommand(t *testing.T, vars map[string]string, name string, args ...string) *proc {
+	t.Helper()
 	p := &proc{t: t, out: &syncBuffer{}, done: make(chan struct{})}
-	p.cmd = exec.Command(leadbotBinary(t))
+	p.cmd = exec.Command(name, args...)
 	keys := make([]string, 0, len(vars))
 	for k := range vars {
 		keys = append(keys, k)

@@ -25,17 +25,18 @@ const crashSeed = 20261123
 // envelope was acknowledged is in the database, once, and every press that
 // was acknowledged is recorded. After the restart the fake Slack redelivers
 // what was never acknowledged, as Slack does; then every reply is stored
-// exactly once and every nudge has its answer. Eight kill delays, seeded.
+// exactly once and every nudge has its answer. Sixteen kill delays, seeded.
 func TestCrashSafety(t *testing.T) {
+	const kills = 16
 	rng := rand.New(rand.NewPCG(crashSeed, 0))
 	leadbotBinary(t) // build before the clock starts
 	start := time.Now()
-	for range 8 {
+	for range kills {
 		delay := time.Duration(rng.IntN(300)) * time.Millisecond
 		seed := rng.Uint64()
 		t.Run(fmt.Sprintf("kill after %v", delay), func(t *testing.T) { crashOnce(t, delay, seed) })
 	}
-	t.Logf("8 crashes in %v (seed %d)", time.Since(start).Round(time.Millisecond), crashSeed)
+	t.Logf("%d crashes in %v (seed %d)", kills, time.Since(start).Round(time.Millisecond), crashSeed)
 }
 
 // streamed is one envelope sent to the bot during the crash test.

@@ -66,7 +66,8 @@ func TestDiskFull(t *testing.T) {
 	if got := ask(t, fake, "U0ANA", "help"); !strings.Contains(got, "/lead-tip topics") {
 		t.Errorf("help while the disk is full = %q", got)
 	}
-	time.Sleep(1500 * time.Millisecond) // at least one redelivery fails too
+	// Slack's redelivery (after the 1 s ack timeout) fails too.
+	pollUntil(t, "a redelivery failing too", func() bool { return strings.Count(p.out.String(), "could not record reply") >= 2 })
 	for _, a := range fake.Acks() {
 		if a.EnvelopeID == second {
 			t.Fatalf("a reply that could not be stored was acknowledged\n%s", p.out)

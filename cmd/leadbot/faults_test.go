@@ -3,6 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -136,27 +140,87 @@ func TestExitsOnRefusedToken(t *testing.T) {
 	}
 }
 
-// TestCorruptDatabaseAtStart: a database file that is not SQLite, or one
-// that cannot be created, stops the binary at start with exit status 1 and
-// one line naming LEADBOT_DB. The corrupt file is left as it was.
-func TestCorruptDatabaseAtStart(t *testing.T) {
-	t.Parallel()
-	fake := newFake(t, slackfake.Options{})
-	dir := t.TempDir()
-	corrupt := filepath.Join(dir, "leadbot.db")
-	junk := bytes.Repeat([]byte("this is not a database, and it must not be overwritten\n"), 200)
-	if err := os.WriteFile(corrupt, junk, 0o600); err != nil {
+// realDatabase makes a database at path as the bot would, with 3,000 users
+// in it (so that it has many pages), and returns its content.
+func realDatabase(t *testing.T, path string) []byte {
+	t.Helper()
+	ctx := context.Background()
+	db, err := storage.Open(ctx, path)
+	if err != nil {
 		t.Fatal(err)
 	}
-	tests := []struct {
-		name, path, want string
-	}{
-		{"not a database", corrupt, "file is not a database"},
-		{"directory missing", filepath.Join(dir, "missing", "leadbot.db"), "no such file or directory"},
+	db.Close()
+	raw, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, tt := range tests {
+	defer raw.Close()
+	if _, err := raw.ExecContext(ctx, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)
+		INSERT INTO users (id, team_id, created_at, updated_at) SELECT printf('U%06d', i), 'T0LEAD', 0, 0 FROM n`); err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.Close(); err != nil { // the last connection checkpoints: everything is in the main file
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestCorruptDatabaseAtStart: a database file that is not SQLite, is cut
+// short, has a damaged page, or cannot be created, stops the binary at
+// start with exit status 1 and one line naming LEADBOT_DB. The file is
+// left exactly as it was.
+func TestCorruptDatabaseAtStart(t *testing.T) {
+	t.Parallel()
+	leadbotBinary(t)
+	fake := newFake(t, slackfake.Options{})
+	dir := t.TempDir()
+	good := realDatabase(t, filepath.Join(dir, "good.db"))
+	const pageSize = 4096
+	tests := []struct {
+		name string
+		file func() []byte // nil: no file (and no directory)
+		want string
+	}{
+		{"not a database", func() []byte {
+			return bytes.Repeat([]byte("this is not a database, and it must not be overwritten\n"), 200)
+		}, "file is not a database"},
+		{"cut short", func() []byte { return good[:len(good)/2] }, "database disk image is malformed"},
+		{"schema page damaged", func() []byte {
+			b := bytes.Clone(good)
+			copy(b[100:pageSize], bytes.Repeat([]byte{0xa5}, pageSize-100))
+			return b
+		}, "malformed"},
+		{"data page damaged", func() []byte {
+			// The last leaf page, which nothing reads at start: only a check
+			// of every page finds it.
+			b := bytes.Clone(good)
+			for p := len(b)/pageSize - 1; p > 0; p-- {
+				if b[p*pageSize] == 0x0a || b[p*pageSize] == 0x0d {
+					b[p*pageSize] = 0xff
+					return b
+				}
+			}
+			t.Fatal("no leaf page to damage")
+			return nil
+		}, "database file is corrupt"},
+		{"directory missing", nil, "no such file or directory"},
+	}
+	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := startProc(t, binaryEnv(fake, tt.path))
+			path := filepath.Join(dir, "missing", "leadbot.db")
+			var content []byte
+			if tt.file != nil {
+				path = filepath.Join(dir, fmt.Sprintf("case%d.db", i))
+				content = tt.file()
+				if err := os.WriteFile(path, content, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			p := startProc(t, binaryEnv(fake, path))
 			if code := p.wait(10 * time.Second); code != 1 {
 				t.Fatalf("exit status %d, want 1\n%s", code, p.out)
 			}
@@ -165,10 +229,12 @@ func TestCorruptDatabaseAtStart(t *testing.T) {
 				t.Errorf("output = %q, want one line naming LEADBOT_DB and saying %q", out, tt.want)
 			}
 			noTokens(t, "the output", out)
+			if content != nil {
+				if got, err := os.ReadFile(path); err != nil || !bytes.Equal(got, content) {
+					t.Errorf("the corrupt file was changed (%v)", err)
+				}
+			}
 		})
-	}
-	if got, err := os.ReadFile(corrupt); err != nil || !bytes.Equal(got, junk) {
-		t.Errorf("the corrupt file was changed (%v)", err)
 	}
 	if len(fake.Calls("")) != 0 {
 		t.Error("the bot called Slack without a database")
@@ -268,8 +334,9 @@ func checkOneNudgeEach(t *testing.T, fake *slackfake.Server, path string, users 
 }
 
 // TestRateLimitedEverywhere: a 429 with Retry-After on every Web API
-// method the bot calls is waited out and retried (the production client's
-// retry configuration), and the action succeeds once.
+// method the bot calls (bot/slackapi.go, plus apps.connections.open) is
+// waited out and retried (the production client's retry configuration),
+// and the action succeeds once.
 func TestRateLimitedEverywhere(t *testing.T) {
 	t.Parallel()
 	leadbotBinary(t)
@@ -306,6 +373,28 @@ func TestRateLimitedEverywhere(t *testing.T) {
 		{method: "conversations.history", before: staleClaim, act: func(t *testing.T, fake *slackfake.Server) {
 			pollUntil(t, "the interrupted nudge resent", func() bool { return len(topNudges(fake, "U0ANA")) == 1 })
 		}},
+		{method: "views.publish", act: func(t *testing.T, fake *slackfake.Server) {
+			openHome(t, fake, "U0ANA")
+			pollUntil(t, "the Home tab", func() bool { _, ok := fake.HomeView("U0ANA"); return ok })
+		}},
+		{method: "views.open", act: func(t *testing.T, fake *slackfake.Server) {
+			ask(t, fake, "U0ANA", "start")
+			blocks := homeBlocks(t, fake, "U0ANA")
+			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+			defer cancel()
+			if _, err := fake.ClickButton(ctx, slackfake.Click{UserID: "U0ANA", ActionID: "home_schedule", Blocks: blocks, ViewID: "VHOMEU0ANA"}); err != nil {
+				t.Fatal(err)
+			}
+			// Slack accepts a trigger_id for 3 s: the retry after 1 s (and up
+			// to 1 s of jitter) still opens the modal.
+			if _, err := fake.WaitCall(ctx, "views.open", func(c slackfake.Call) bool { return c.SlackError == "" }); err != nil {
+				t.Errorf("the schedule modal was not opened: %v", err)
+			}
+		}},
+		{method: "files.getUploadURLExternal", act: exportSent},
+		{method: "files.completeUploadExternal", act: exportSent},
+		{method: "conversations.info", act: weeklySetUp},
+		{method: "conversations.members", act: weeklySetUp},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method, func(t *testing.T) {
@@ -321,14 +410,12 @@ func TestRateLimitedEverywhere(t *testing.T) {
 				tt.act(t, fake)
 			}
 			pollUntil(t, "the rate-limited call", func() bool { return fake.RateLimited(tt.method) == 1 })
-			var ok []slackfake.Call
-			for _, c := range fake.Calls(tt.method) {
-				if c.Status == 200 {
-					ok = append(ok, c)
-				}
-			}
-			if len(ok) == 0 {
-				t.Errorf("%s was not retried after the 429", tt.method)
+			// The fake records a call once it has answered it, which may be
+			// after the action shows its effect: wait for the retry.
+			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+			defer cancel()
+			if _, err := fake.WaitCall(ctx, tt.method, func(c slackfake.Call) bool { return c.Status == http.StatusOK }); err != nil {
+				t.Errorf("%s was not retried after the 429: %v", tt.method, err)
 			}
 			if n := len(topNudges(fake, "U0ANA")); n > 1 {
 				t.Errorf("%d nudges posted, want at most 1", n)
@@ -338,6 +425,60 @@ func TestRateLimitedEverywhere(t *testing.T) {
 			}
 			noTokens(t, "the logs", p.out.String())
 		})
+	}
+}
+
+// openHome sends the app_home_opened event of user opening the Home tab.
+func openHome(t *testing.T, fake *slackfake.Server, user string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if _, _, err := fake.SendEvent(ctx, map[string]any{"type": "app_home_opened", "user": user, "channel": "D" + user, "tab": "home"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// homeBlocks opens user's Home tab and returns its blocks once published.
+func homeBlocks(t *testing.T, fake *slackfake.Server, user string) json.RawMessage {
+	t.Helper()
+	openHome(t, fake, user)
+	var view struct {
+		Blocks json.RawMessage `json:"blocks"`
+	}
+	pollUntil(t, "the Home tab", func() bool {
+		v, ok := fake.HomeView(user)
+		return ok && json.Unmarshal(v, &view) == nil && len(view.Blocks) > 0
+	})
+	return view.Blocks
+}
+
+// exportSent asks for U0ANA's export and checks the file reached her DM.
+func exportSent(t *testing.T, fake *slackfake.Server) {
+	t.Helper()
+	if got := ask(t, fake, "U0ANA", "export"); !strings.Contains(got, "Sent") {
+		t.Errorf("export answered %q", got)
+	}
+	if files := fake.Files(); len(files) != 1 || !files[0].Completed || files[0].Channel != "DU0ANA" {
+		t.Errorf("export files = %+v, want one completed in DU0ANA", files)
+	}
+}
+
+// weeklySetUp sets up the weekly team prompt in a channel U0ANA is in.
+func weeklySetUp(t *testing.T, fake *slackfake.Server) {
+	t.Helper()
+	fake.AddChannel(slackfake.Channel{ID: "C0TEAM", Name: "team", Members: []string{"U0ANA"}, BotIsMember: true})
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	url := fake.NewResponseURL()
+	if _, err := fake.SendSlashCommand(ctx, slack.SlashCommand{UserID: "U0ANA", ChannelID: "C0TEAM", Text: "weekly fri 15:00", ResponseURL: url}); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := fake.WaitResponsePost(ctx, func(r slackfake.ResponsePost) bool { return strings.HasSuffix(url, r.Path) })
+	if err != nil {
+		t.Fatalf("no answer to /lead-tip weekly: %v", err)
+	}
+	if got := slackfake.VisibleText(resp.Text, resp.Blocks); !strings.Contains(got, "Weekly prompt on.") {
+		t.Errorf("weekly answered %q", got)
 	}
 }
 

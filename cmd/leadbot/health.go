@@ -5,11 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -17,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/leadcoach/leadbot/bot"
+	"github.com/leadcoach/leadbot/storage"
 )
 
 // defaultAddr is where /healthz and /metrics are served when LEADBOT_ADDR
@@ -57,8 +61,10 @@ type health struct {
 
 // healthHandler answers 200 when the Socket Mode connection is up and the
 // database answers, 503 otherwise, with a JSON body naming the part that
-// is down. A database error is logged, not shown.
+// is down. The database's error goes to the log, not the body, once when
+// it goes down and once when it is back: probes come every few seconds.
 func healthHandler(connected func() bool, ping func(context.Context) error, log *slog.Logger) http.HandlerFunc {
+	var dbDown atomic.Bool
 	return func(w http.ResponseWriter, r *http.Request) {
 		h := health{Status: "ok", Slack: "connected", Database: "ok"}
 		if !connected() {
@@ -68,7 +74,11 @@ func healthHandler(connected func() bool, ping func(context.Context) error, log 
 		defer cancel()
 		if err := ping(ctx); err != nil {
 			h.Status, h.Database = "unhealthy", "unavailable"
-			log.Warn("health check: the database did not answer", keyErr, err)
+			if dbDown.CompareAndSwap(false, true) {
+				log.Error("health check: the database does not answer", keyErr, err)
+			}
+		} else if dbDown.CompareAndSwap(true, false) {
+			log.Info("health check: the database answers again")
 		}
 		code := http.StatusOK
 		if h.Status != "ok" {
@@ -79,6 +89,34 @@ func healthHandler(connected func() bool, ping func(context.Context) error, log 
 		w.WriteHeader(code)
 		_ = json.NewEncoder(w).Encode(h) // the client went away: nothing to do
 	}
+}
+
+// databaseCheck returns the database half of /healthz for db. It reads a
+// table, where a bare SELECT 1 would be answered without touching the
+// file, and it checks that LEADBOT_DB is still the file the bot opened:
+// SQLite goes on reading and writing a file deleted or replaced under it,
+// and all it writes then is lost at the next start. It returns an error
+// if the file cannot be examined now.
+func databaseCheck(db *storage.DB) (func(context.Context) error, error) {
+	path := db.Path()
+	opened, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("LEADBOT_DB: %w", err)
+	}
+	return func(ctx context.Context) error {
+		now, err := os.Stat(path)
+		switch {
+		case errors.Is(err, fs.ErrNotExist) || (err == nil && !os.SameFile(opened, now)):
+			return fmt.Errorf("%s was deleted or replaced while the bot had it open (what it writes now is lost when it stops): "+
+				"put the file back, or restart the bot to open the new one", path)
+		case err != nil:
+			return fmt.Errorf("database file: %w", err)
+		}
+		if _, err := db.SchemaVersion(ctx); err != nil {
+			return fmt.Errorf("read %s: %w", path, err)
+		}
+		return nil
+	}, nil
 }
 
 // newRegistry returns a Prometheus registry of our own (not the global

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/leadcoach/leadbot/bot/slackfake"
 )
 
 // manifestBotScopes reads oauth_config.scopes.bot from a Slack app manifest
@@ -61,6 +63,9 @@ func TestRequiredScopesMatchManifest(t *testing.T) {
 	}
 	if got := strings.Fields(requiredScopes); !slices.Equal(got, manifest) {
 		t.Errorf("requiredScopes = %v\nmanifest.yaml lists %v\nchange cmd/leadbot/scopes.go and manifest.yaml together", got, manifest)
+	}
+	if !slices.Equal(slackfake.LeadbotScopes, manifest) {
+		t.Errorf("slackfake.LeadbotScopes = %v\nmanifest.yaml lists %v\nthe development fake (go run ./cmd/slackfake) should grant them all", slackfake.LeadbotScopes, manifest)
 	}
 }
 

@@ -59,9 +59,14 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 		if err != nil {
 			return err
 		}
+		dbCheck, err := databaseCheck(db)
+		if err != nil {
+			return err
+		}
 		// Stopped after b.Run returns (the bot has shut down), before the
 		// database closes.
-		stopOps, err := startOps(cfg.addr, opsHandler(healthHandler(b.Connected, db.Ping, log), reg), log.With("component", "http"))
+		opsLog := log.With("component", "http")
+		stopOps, err := startOps(cfg.addr, opsHandler(healthHandler(b.Connected, dbCheck, opsLog), reg), opsLog)
 		if err != nil {
 			return err
 		}
@@ -71,9 +76,9 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 }
 
 // slackOptions configures the Web API client: our base URL if set, a
-// timeout on every call, transport (which counts the calls for /metrics),
-// and retries of rate-limited (429) and failed connections with slack-go's
-// backoff.
+// timeout on every call, transport (which counts the calls for /metrics)
+// with jitter added before Socket Mode reconnects, and retries of
+// rate-limited (429) and failed connections with slack-go's backoff.
 func slackOptions(cfg config, transport http.RoundTripper) []slack.Option {
 	retry := slack.DefaultRetryConfig()
 	retry.MaxRetries = 4
@@ -81,7 +86,7 @@ func slackOptions(cfg config, transport http.RoundTripper) []slack.Option {
 	retry.Handlers = slack.AllBuiltinRetryHandlers(retry)
 	opts := []slack.Option{
 		slack.OptionAppLevelToken(cfg.appToken),
-		slack.OptionHTTPClient(&http.Client{Timeout: 15 * time.Second, Transport: transport}),
+		slack.OptionHTTPClient(&http.Client{Timeout: 15 * time.Second, Transport: bot.ReconnectJitter(transport)}),
 		slack.OptionRetryConfig(retry),
 	}
 	if cfg.apiURL != "" {
@@ -90,10 +95,13 @@ func slackOptions(cfg config, transport http.RoundTripper) []slack.Option {
 	return opts
 }
 
+// newLogger returns the program's logger: text or JSON lines on w, at the
+// configured level, each key once per line.
 func newLogger(cfg config, w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.logLevel}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
 	if cfg.logFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		h = slog.NewJSONHandler(w, opts)
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(uniqueKeys(h))
 }

@@ -59,7 +59,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 
 	out := &console{w: stdout}
-	opts := slackfake.Options{Addr: *addr, Scopes: []string{"chat:write", "commands", "im:write", "users:read"}}
+	opts := slackfake.Options{Addr: *addr, Scopes: slackfake.LeadbotScopes}
 	if *verbose {
 		opts.Logf = func(format string, a ...any) { fmt.Fprintf(stderr, format+"\n", a...) }
 	}
