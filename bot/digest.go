@@ -156,7 +156,7 @@ func digestMessage(p progress, highlight string) message {
 		lines = append(lines, fmt.Sprintf(":fire: %d %s in a row with a nudge done.", p.streak, plural(p.streak, "week", "weeks")))
 	}
 	if highlight != "" {
-		lines = append(lines, "From your notes: > "+escape(clip(strings.Join(strings.Fields(highlight), " "), 200)))
+		lines = append(lines, "From your notes:\n> "+escape(clip(strings.Join(strings.Fields(highlight), " "), 200)))
 	}
 	lines = append(lines, "Have a good weekend. `/lead-tip digest off` stops these summaries.")
 	return message{text: "Your week with Lead Coach", blocks: []slack.Block{section(strings.Join(lines, "\n"))}}

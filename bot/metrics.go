@@ -35,6 +35,10 @@ type Metrics struct {
 	connects atomic.Int64 // connections made, to tell a reconnect from the first
 }
 
+// viaTeamThread labels replies recorded in a weekly team prompt's thread
+// (replies to nudges use storage.ViaThread and storage.ViaDM).
+const viaTeamThread = "team_thread"
+
 // NewMetrics returns a fresh, unregistered set of the bot's metrics. It
 // never fails.
 func NewMetrics() *Metrics {
@@ -83,7 +87,7 @@ func NewMetrics() *Metrics {
 		}),
 		repliesRecorded: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: ns, Name: "replies_recorded_total",
-			Help: "Replies to nudges stored, by how they came (thread, dm).",
+			Help: "Replies stored, by how they came: to a nudge (thread, dm) or in a weekly team prompt's thread (team_thread).",
 		}, []string{"via"}),
 		schedulerLag: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Namespace: ns, Name: "scheduler_lag_seconds",

@@ -231,6 +231,7 @@ func (b *Bot) postTeamPrompt(ctx context.Context, log *slog.Logger, c storage.Te
 		return fmt.Errorf("record team post %d: %w", p.ID, err)
 	}
 	log.Info("weekly prompt posted", "source", p.Source, "answered_last_week", answered)
+	b.metrics.TeamPromptSent()
 	return nil
 }
 

@@ -54,6 +54,7 @@ func (b *Bot) handleTeamMessage(ctx context.Context, log *slog.Logger, env *enve
 		return
 	}
 	log.Info("team reply recorded", "post", p.ID)
+	b.metrics.replyRecorded(viaTeamThread)
 }
 
 // teamPostOfThread returns our post whose thread ts is, and false if the

@@ -9,9 +9,11 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
@@ -33,6 +35,10 @@ const (
 
 var demoNames = map[string]string{demoManager: "Maya", demoLeo: "Leo", demoZoe: "Zoe"}
 
+// demoWait bounds each wait for the bot; generous, for slow or busy
+// machines (and the race detector): a healthy run waits milliseconds.
+const demoWait = 20 * time.Second
+
 // demoClock is the demo's accelerated time: the script moves it on; the
 // bot and its database read it.
 type demoClock struct {
@@ -46,7 +52,8 @@ func (c *demoClock) set(t time.Time) { c.mu.Lock(); c.now = t; c.mu.Unlock() }
 // demoCommand plays a scripted week of Lead Coach against the project's
 // fake Slack, in process, on an accelerated clock, and prints the
 // conversation. Everything the bot does goes through its real code paths;
-// only the people are scripted.
+// only the people are scripted. The database and the bot's log stay in a
+// new temporary directory, named at the end.
 func demoCommand(ctx context.Context, stdout io.Writer) error {
 	loc, err := time.LoadLocation(demoTZ)
 	if err != nil {
@@ -56,7 +63,21 @@ func demoCommand(ctx context.Context, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// Kept for the reader; an interrupted demo removes it, after the
+	// database and the log are closed (this runs last).
+	interrupted := false
+	defer func() {
+		if interrupted {
+			os.RemoveAll(dir)
+		}
+	}()
 	dbPath := filepath.Join(dir, "leadbot.db")
+	logPath := filepath.Join(dir, "leadbot.log")
+	logFile, err := os.OpenFile(logPath, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
 	clock := &demoClock{now: time.Date(2026, 11, 23, 8, 50, 0, 0, loc)}
 
 	fake, err := slackfake.New(slackfake.Options{PingInterval: time.Second})
@@ -81,7 +102,7 @@ func demoCommand(ctx context.Context, stdout io.Writer) error {
 	api := slack.New("xoxb-demo", slack.OptionAppLevelToken("xapp-demo"), slack.OptionAPIURL(fake.APIURL()))
 	b, err := bot.New(bot.Config{
 		Socket: socketmode.New(api), API: api, Store: db, Library: lib,
-		Logger: slog.New(slog.DiscardHandler), Now: clock.Now,
+		Logger: newLogger(config{logFormat: "text", logLevel: slog.LevelInfo}, logFile), Now: clock.Now,
 		SchedulerTick: 10 * time.Millisecond, SendRate: 1000,
 	})
 	if err != nil {
@@ -91,20 +112,33 @@ func demoCommand(ctx context.Context, stdout io.Writer) error {
 	done := make(chan error, 1)
 	go func() { done <- b.Run(runCtx) }()
 	defer func() { stop(); <-done }()
-	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	wctx, cancel := context.WithTimeout(ctx, demoWait)
 	defer cancel()
 	if err := fake.WaitConnected(wctx, 1); err != nil {
 		return fmt.Errorf("demo: the bot did not connect: %w", err)
 	}
 
 	d := &demo{fake: fake, clock: clock, loc: loc, out: stdout}
-	fmt.Fprintln(stdout, "Lead Coach demo: one week for Maya, a new engineering manager, and her team channel #team.")
-	fmt.Fprintln(stdout, "The bot runs for real against a fake Slack on this machine; the clock runs fast.")
+	fmt.Fprint(stdout, `Lead Coach demo: one week of the bot, played in a few seconds.
+
+Maya has just become an engineering manager. Leo and Zoe are on her team,
+which talks in the channel #team. The real bot runs here against a fake
+Slack, on a clock that runs fast: every answer below comes from the bot's
+own code; only the people are scripted. [Like this] is a button, and "to
+Maya only" is an answer only she can see.
+`)
 	if err := d.play(ctx); err != nil {
-		return err
+		if interrupted = ctx.Err() != nil; interrupted {
+			return err
+		}
+		return fmt.Errorf("%w (the bot's log: %s)", err, logPath)
 	}
-	fmt.Fprintf(stdout, "\nThat was the week. Everything above is stored in %s\n", dbPath)
-	fmt.Fprintln(stdout, "(look inside with: sqlite3 "+dbPath+" '.tables')")
+	fmt.Fprintf(stdout, `
+That was the week. Lead Coach's database and log are kept for you to look at:
+  database: %s
+            (try: sqlite3 %s .tables)
+  log:      %s
+`, dbPath, dbPath, logPath)
 	return nil
 }
 
@@ -114,6 +148,7 @@ type demo struct {
 	clock     *demoClock
 	loc       *time.Location
 	out       io.Writer
+	asker     string // who typed the last command: its answers are for them only
 	msgs      int
 	responses int
 	files     int
@@ -129,33 +164,37 @@ func (d *demo) play(ctx context.Context) error {
 		do   func() error
 	}{
 		{at(23, 8, 50), func() error { return d.slash(ctx, demoManager, demoManager, "start") }},
-		{at(23, 9, 30), func() error { return d.waitNudges(1) }},
+		{at(23, 9, 30), func() error { return d.waitNudges(ctx, 1) }},
 		{at(23, 9, 45), func() error {
 			return d.reply(ctx, demoManager, d.nudge(0), "I handed the release checklist to Leo and only reviewed the plan. Hard to keep my hands off!")
 		}},
 		{at(23, 9, 50), func() error { return d.press(ctx, demoManager, d.nudge(0), "nudge_done") }},
 		{at(23, 10, 0), func() error { return d.slash(ctx, demoManager, demoManager, "my team misses deadlines") }},
 		{at(23, 10, 5), func() error { return d.slash(ctx, demoManager, demoChannel, "weekly fri 15:00") }},
-		{at(25, 9, 30), func() error { return d.waitNudges(2) }},
+		{at(25, 9, 30), func() error { return d.waitNudges(ctx, 2) }},
 		{at(25, 9, 40), func() error { return d.press(ctx, demoManager, d.nudge(1), "nudge_not_yet") }},
-		{at(27, 9, 30), func() error { return d.waitNudges(3) }},
-		{at(27, 9, 41), func() error { return d.waitNudges(4) }}, // the "Not yet" from Wednesday comes back
+		{at(27, 9, 30), func() error { return d.waitNudges(ctx, 3) }},
+		{at(27, 9, 41), func() error { return d.waitNudges(ctx, 4) }}, // Wednesday's "Not yet" comes back
 		{at(27, 11, 0), func() error { return d.press(ctx, demoManager, d.nudge(3), "nudge_done") }},
 		{at(27, 11, 5), func() error { return d.press(ctx, demoManager, d.nudge(2), "nudge_skip") }},
-		{at(27, 15, 0), func() error { return d.waitChannel(1) }},
+		{at(27, 15, 0), func() error { return d.waitTeamPrompt(ctx) }},
 		{at(27, 15, 20), func() error {
 			return d.reply(ctx, demoLeo, d.teamPrompt(), "Zoe untangled the flaky deploy test. Saved us hours!")
 		}},
 		{at(27, 15, 25), func() error {
-			return d.reply(ctx, demoZoe, d.teamPrompt(), "Leo's review of my first PR here was kind and really useful.")
+			if err := d.reply(ctx, demoZoe, d.teamPrompt(), "Leo's review of my first PR here was kind and really useful."); err != nil {
+				return err
+			}
+			d.note("Lead Coach keeps both replies and stays out of the team's thread; next week's post opens with how many answered.")
+			return nil
 		}},
-		{at(27, 16, 0), func() error { return d.waitFiles(1) }},
+		{at(27, 16, 0), func() error { return d.waitFiles(ctx, 1) }},
 	}
 	day := -1
 	for _, s := range steps {
 		if s.when.Day() != day {
 			day = s.when.Day()
-			fmt.Fprintf(d.out, "\n=== %s ===\n", s.when.Format("Monday 2 January 2006"))
+			fmt.Fprintf(d.out, "\n── %s ──\n\n", s.when.Format("Monday 2 January"))
 		}
 		d.clock.set(s.when)
 		if err := s.do(); err != nil {
@@ -167,7 +206,8 @@ func (d *demo) play(ctx context.Context) error {
 }
 
 // settle waits until the bot has been quiet for a moment, then prints what
-// it said.
+// it said. Each step has waited for the bot's answer already; this catches
+// what comes with it (a follow-up post, a file after its message).
 func (d *demo) settle() {
 	last, quiet := d.count(), 0
 	for quiet < 8 {
@@ -185,10 +225,14 @@ func (d *demo) count() int {
 	return len(d.fake.Messages("")) + len(d.fake.ResponsePosts()) + len(d.fake.Files()) + len(d.fake.Calls("chat.update"))
 }
 
-// waitFor polls until cond holds, for at most five seconds.
-func waitUntil(what string, cond func() bool) error {
-	deadline := time.Now().Add(5 * time.Second)
+// waitUntil polls until cond holds, for at most demoWait, or until ctx is
+// done.
+func waitUntil(ctx context.Context, what string, cond func() bool) error {
+	deadline := time.Now().Add(demoWait)
 	for !cond() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		if time.Now().After(deadline) {
 			return fmt.Errorf("demo: timed out waiting for %s", what)
 		}
@@ -215,8 +259,8 @@ func (d *demo) nudge(i int) slackfake.Message {
 	return slackfake.Message{}
 }
 
-func (d *demo) waitNudges(n int) error {
-	return waitUntil(fmt.Sprintf("nudge %d", n), func() bool { return len(d.nudges()) >= n })
+func (d *demo) waitNudges(ctx context.Context, n int) error {
+	return waitUntil(ctx, fmt.Sprintf("nudge %d", n), func() bool { return len(d.nudges()) >= n })
 }
 
 func (d *demo) teamPrompt() slackfake.Message {
@@ -228,20 +272,22 @@ func (d *demo) teamPrompt() slackfake.Message {
 	return slackfake.Message{}
 }
 
-func (d *demo) waitChannel(n int) error {
-	return waitUntil("the weekly team prompt", func() bool { return d.teamPrompt().TS != "" })
+func (d *demo) waitTeamPrompt(ctx context.Context) error {
+	return waitUntil(ctx, "the weekly team prompt", func() bool { return d.teamPrompt().TS != "" })
 }
 
-func (d *demo) waitFiles(n int) error {
-	return waitUntil("the weekly summary", func() bool { return len(d.fake.Files()) >= n })
+func (d *demo) waitFiles(ctx context.Context, n int) error {
+	return waitUntil(ctx, "the weekly summary", func() bool { return len(d.fake.Files()) >= n })
 }
 
-// slash types "/lead-tip text" as user in channel and waits for the answer.
+// slash types "/lead-tip text" as user in channel (the user's DM with the
+// bot when channel is the user) and waits for the answer.
 func (d *demo) slash(ctx context.Context, user, channel, text string) error {
 	if channel == user {
 		channel = "D" + user
 	}
 	d.say(user, channel, "", "/lead-tip "+text)
+	d.asker = user
 	url := d.fake.NewResponseURL()
 	id, err := d.fake.SendSlashCommand(ctx, slack.SlashCommand{UserID: user, ChannelID: channel, Text: text, ResponseURL: url})
 	if err != nil {
@@ -250,7 +296,7 @@ func (d *demo) slash(ctx context.Context, user, channel, text string) error {
 	if _, err := d.fake.WaitAck(ctx, id); err != nil {
 		return err
 	}
-	return waitUntil("the answer to /lead-tip "+text, func() bool {
+	return waitUntil(ctx, "the answer to /lead-tip "+text, func() bool {
 		for _, p := range d.fake.ResponsePosts() {
 			if strings.HasSuffix(url, p.Path) {
 				return true
@@ -260,7 +306,9 @@ func (d *demo) slash(ctx context.Context, user, channel, text string) error {
 	})
 }
 
-// reply writes text in the thread of m as user.
+// reply writes text in the thread of m as user. In a DM it waits for the
+// bot's answer in the thread; in the team's thread the bot never answers,
+// and the acknowledgement means the reply is stored.
 func (d *demo) reply(ctx context.Context, user string, m slackfake.Message, text string) error {
 	if m.TS == "" {
 		return errors.New("demo: nothing to reply to")
@@ -278,11 +326,24 @@ func (d *demo) reply(ctx context.Context, user string, m slackfake.Message, text
 	if err != nil {
 		return err
 	}
-	_, err = d.fake.WaitAck(ctx, id)
-	return err
+	if _, err := d.fake.WaitAck(ctx, id); err != nil {
+		return err
+	}
+	if typ != "im" {
+		return nil
+	}
+	return waitUntil(ctx, "the answer to a reply", func() bool {
+		for _, r := range d.fake.Messages(m.Channel) {
+			if r.ThreadTS == m.TS && r.TS != ts {
+				return true
+			}
+		}
+		return false
+	})
 }
 
-// press clicks button action on message m as user.
+// press clicks button action on message m as user and waits for the
+// message to be updated.
 func (d *demo) press(ctx context.Context, user string, m slackfake.Message, action string) error {
 	d.flush()
 	var label string
@@ -291,7 +352,7 @@ func (d *demo) press(ctx context.Context, user string, m slackfake.Message, acti
 			label = b.Text
 		}
 	}
-	fmt.Fprintf(d.out, "  %s presses [%s] on %q\n", demoNames[user], label, strings.TrimPrefix(m.Text, "Your challenge this week: "))
+	d.print(d.hhmm()+"  ", "       ", fmt.Sprintf("%s presses [%s] on “%s”", demoNames[user], label, strings.TrimPrefix(m.Text, "Your challenge this week: ")))
 	updates := len(d.fake.Calls("chat.update"))
 	id, err := d.fake.ClickButton(ctx, slackfake.Click{UserID: user, ActionID: action, Blocks: m.Blocks, ChannelID: m.Channel, MessageTS: m.TS})
 	if err != nil {
@@ -300,9 +361,12 @@ func (d *demo) press(ctx context.Context, user string, m slackfake.Message, acti
 	if _, err := d.fake.WaitAck(ctx, id); err != nil {
 		return err
 	}
-	return waitUntil("the message update", func() bool { return len(d.fake.Calls("chat.update")) > updates })
+	return waitUntil(ctx, "the message update", func() bool { return len(d.fake.Calls("chat.update")) > updates })
 }
 
+func (d *demo) hhmm() string { return d.clock.Now().Format("15:04") }
+
+// where names a conversation for the transcript.
 func (d *demo) where(channel, threadTS string) string {
 	place := "#team"
 	if strings.HasPrefix(channel, "D") {
@@ -315,30 +379,37 @@ func (d *demo) where(channel, threadTS string) string {
 }
 
 func (d *demo) say(user, channel, threadTS, text string) {
-	fmt.Fprintf(d.out, "%s  %s (%s): %s\n", d.clock.Now().Format("15:04"), demoNames[user], d.where(channel, threadTS), text)
+	d.print(fmt.Sprintf("%s  %s (%s): ", d.hhmm(), demoNames[user], d.where(channel, threadTS)), "       ", text)
+}
+
+// note prints a line of the narrator's, set apart from what was said.
+func (d *demo) note(text string) {
+	d.flush()
+	d.print("       (", "        ", text+")")
 }
 
 // flush prints everything the bot said since the last flush.
 func (d *demo) flush() {
 	msgs := d.fake.Messages("")
 	for _, m := range msgs[min(d.msgs, len(msgs)):] {
-		who := "only Maya sees it"
-		if m.Channel == demoChannel {
-			who = "everyone in #team"
+		place := d.where(m.Channel, m.ThreadTS)
+		if place == "DM" {
+			place = "DM to " + demoNames[strings.TrimPrefix(m.Channel, "D")]
 		}
-		fmt.Fprintf(d.out, "%s  Lead Coach (%s, %s):\n", d.clock.Now().Format("15:04"), d.where(m.Channel, m.ThreadTS), who)
+		fmt.Fprintf(d.out, "%s  Lead Coach (%s):\n", d.hhmm(), place)
 		d.block(m.Text, m.Blocks)
 	}
 	d.msgs = len(msgs)
 	posts := d.fake.ResponsePosts()
 	for _, p := range posts[min(d.responses, len(posts)):] {
-		fmt.Fprintln(d.out, "       Lead Coach (only the asker sees it):")
+		fmt.Fprintf(d.out, "%s  Lead Coach (to %s only):\n", d.hhmm(), demoNames[d.asker])
 		d.block(p.Text, p.Blocks)
 	}
 	d.responses = len(posts)
 	files := d.fake.Files()
 	for _, f := range files[min(d.files, len(files)):] {
-		fmt.Fprintf(d.out, "       Lead Coach uploads %s (%s, %d KB): %s\n", f.Name, d.where(f.Channel, ""), len(f.Content)/1024, f.Title)
+		d.print(d.hhmm()+"  ", "       ", fmt.Sprintf("Lead Coach uploads a chart to the %s: %s (%s, %d KB)",
+			d.where(f.Channel, ""), f.Title, f.Name, len(f.Content)/1024))
 	}
 	d.files = len(files)
 	updates := d.fake.Calls("chat.update")
@@ -347,11 +418,10 @@ func (d *demo) flush() {
 		if b := c.Params["blocks"]; b != "" {
 			blocks = json.RawMessage(b)
 		}
-		text := slackfake.VisibleText("", blocks)
-		lines := strings.Split(strings.TrimSpace(text), "\n")
-		fmt.Fprintf(d.out, "       Lead Coach updates the nudge: %s\n", lines[len(lines)-1])
-		d.updates++
+		lines := strings.Split(strings.TrimSpace(slackfake.VisibleText("", blocks)), "\n")
+		d.print("       ", "         ", "Lead Coach shows the choice instead of the buttons: "+plainText(lines[len(lines)-1]))
 	}
+	d.updates = len(updates)
 }
 
 // block prints a message's visible text, indented, with its buttons.
@@ -369,10 +439,104 @@ func (d *demo) block(text string, blocks json.RawMessage) {
 	for _, line := range strings.Split(strings.TrimSpace(body), "\n") {
 		line = strings.TrimSpace(line)
 		if line != "" && !labels[line] {
-			fmt.Fprintf(d.out, "         %s\n", line)
+			d.print("         ", "         ", plainText(line))
 		}
 	}
 	if len(buttons) > 0 {
-		fmt.Fprintf(d.out, "         %s\n", strings.Join(buttons, " "))
+		d.print("         ", "         ", strings.Join(buttons, " "))
 	}
+}
+
+// demoWidth is where the transcript's lines wrap.
+const demoWidth = 78
+
+// print writes text after first, wrapped at demoWidth with the lines
+// after the first indented by indent. A `code span` is never broken.
+func (d *demo) print(first, indent, text string) {
+	line, n := first, utf8.RuneCountInString(first)
+	fresh := true // nothing after the prefix yet
+	for _, w := range unbreakable(text) {
+		wn := utf8.RuneCountInString(w)
+		if !fresh && n+1+wn > demoWidth {
+			fmt.Fprintln(d.out, line)
+			line, n, fresh = indent, utf8.RuneCountInString(indent), true
+		}
+		if !fresh {
+			line, n = line+" ", n+1
+		}
+		line, n, fresh = line+w, n+wn, false
+	}
+	fmt.Fprintln(d.out, line)
+}
+
+// Slack's mrkdwn markup, as the bot writes it.
+var (
+	mrkdwnLink   = regexp.MustCompile(`<([@#!]?)([^<>|]+)(?:\|([^<>]*))?>`)
+	mrkdwnBold   = regexp.MustCompile(`(^|[\s(])\*([^*\s](?:[^*\n]*[^*\s])?)\*`)
+	mrkdwnItalic = regexp.MustCompile(`(^|[\s(])_([^_\s](?:[^_\n]*[^_\s])?)_`)
+	mrkdwnEmoji  = regexp.MustCompile(`:([a-z0-9_+-]+):`)
+)
+
+// plainText renders a line of Slack mrkdwn for a terminal, close to what
+// Slack shows: bold without its markers, italics (article titles) in
+// quotes, emoji as characters, mentions by name, links by their label,
+// escapes undone. Code spans keep their backticks.
+func plainText(s string) string {
+	s = mrkdwnLink.ReplaceAllStringFunc(s, func(m string) string {
+		p := mrkdwnLink.FindStringSubmatch(m)
+		switch {
+		case p[1] == "@" && demoNames[p[2]] != "":
+			return "@" + demoNames[p[2]]
+		case p[3] != "":
+			return strings.TrimPrefix(p[1], "!") + p[3]
+		}
+		return p[1] + p[2]
+	})
+	s = mrkdwnBold.ReplaceAllString(s, "$1$2")
+	s = mrkdwnItalic.ReplaceAllString(s, "$1“$2”") // the bot sets only article titles in italics
+	s = mrkdwnEmoji.ReplaceAllStringFunc(s, func(m string) string {
+		if e := emoji(strings.Trim(m, ":")); e != "" {
+			return e
+		}
+		return m
+	})
+	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
+}
+
+// emoji returns the character for the emoji the bot uses, or "".
+func emoji(name string) string {
+	switch name {
+	case "bulb":
+		return "💡"
+	case "speech_balloon":
+		return "💬"
+	case "white_check_mark":
+		return "✅"
+	case "hourglass_flowing_sand":
+		return "⏳"
+	case "fast_forward":
+		return "⏩"
+	case "fire":
+		return "🔥"
+	case "seedling":
+		return "🌱"
+	}
+	return ""
+}
+
+// unbreakable splits text into words, keeping each `code span` whole.
+func unbreakable(text string) []string {
+	var out []string
+	inCode := false
+	for _, w := range strings.Fields(text) {
+		if inCode {
+			out[len(out)-1] += " " + w
+		} else {
+			out = append(out, w)
+		}
+		if strings.Count(w, "`")%2 == 1 {
+			inCode = !inCode
+		}
+	}
+	return out
 }

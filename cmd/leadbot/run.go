@@ -16,6 +16,8 @@ Usage:
   leadbot [run]              connect to Slack (Socket Mode) and serve
   leadbot check              check the configuration, both tokens, the bot
                              token's scopes and the database; exit 1 if not OK
+  leadbot health             ask a running bot's /healthz (on LEADBOT_ADDR);
+                             exit 1 unless healthy (for container health checks)
   leadbot tip [--json] [QUERY]
                              print a tip, the best match for QUERY if given
   leadbot topics             list the topics you can ask about
@@ -23,7 +25,7 @@ Usage:
                              Slack and print the conversation (no workspace needed)
   leadbot help               show this help
 
-Environment (for run and check):
+Environment (for run, check and health):
   SLACK_APP_TOKEN     app-level token, xapp-... (scope connections:write)
   SLACK_BOT_TOKEN     bot token, xoxb-...
   SLACK_APP_TOKEN_FILE, SLACK_BOT_TOKEN_FILE
@@ -71,6 +73,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return usageError{"check takes no arguments (see leadbot --help)"}
 		}
 		return checkCommand(ctx, getenv, stdout)
+	case "health":
+		if len(rest) > 0 {
+			return usageError{"health takes no arguments (see leadbot --help)"}
+		}
+		return healthCommand(ctx, getenv, stdout)
 	case "tip":
 		return tipCommand(rest, stdout)
 	case "topics":
