@@ -19,13 +19,17 @@ import (
 // is added there, before each apps.connections.open.
 const (
 	reconnectJitterMin = 100 * time.Millisecond // the window after an open that worked
-	reconnectJitterMax = 30 * time.Second       // the window's cap
 )
+
+// MaxReconnectJitter caps the window. The wait happens inside the HTTP
+// request, so it counts toward the client's timeout: keep the client's
+// timeout well above it, or late reconnects would time out unsent.
+const MaxReconnectJitter = 10 * time.Second
 
 // ReconnectJitter returns an http.RoundTripper that sends requests through
 // next (http.DefaultTransport when nil) and delays every
 // apps.connections.open but the first by a random time: uniform in a
-// window of 100 ms that doubles with each failed open in a row, up to 30 s,
+// window of 100 ms that doubles with each failed open in a row, up to 10 s,
 // and starts again once one works. Give it to slack.OptionHTTPClient. A
 // request whose context ends while it waits fails with the context's
 // error.
@@ -33,7 +37,7 @@ func ReconnectJitter(next http.RoundTripper) http.RoundTripper {
 	if next == nil {
 		next = http.DefaultTransport
 	}
-	return &jitterTransport{next: next, min: reconnectJitterMin, max: reconnectJitterMax,
+	return &jitterTransport{next: next, min: reconnectJitterMin, max: MaxReconnectJitter,
 		rand: func(n time.Duration) time.Duration { return rand.N(n) }}
 }
 

@@ -40,7 +40,7 @@ func TestReconnectJitter(t *testing.T) {
 	defer srv.Close()
 
 	var windows []time.Duration
-	tr := &jitterTransport{next: http.DefaultTransport, min: reconnectJitterMin, max: reconnectJitterMax,
+	tr := &jitterTransport{next: http.DefaultTransport, min: reconnectJitterMin, max: MaxReconnectJitter,
 		rand: func(n time.Duration) time.Duration { windows = append(windows, n); return n / 1000 }}
 	client := &http.Client{Transport: tr}
 	call := func(method string) string {
@@ -77,7 +77,7 @@ func TestReconnectJitter(t *testing.T) {
 	}
 	ms := time.Millisecond
 	want := []time.Duration{100 * ms, 100 * ms, 200 * ms, 400 * ms, 800 * ms, 1600 * ms, 3200 * ms, 6400 * ms,
-		12800 * ms, 25600 * ms, 30000 * ms, 30000 * ms, 100 * ms}
+		10000 * ms, 10000 * ms, 10000 * ms, 10000 * ms, 100 * ms}
 	if !slices.Equal(windows, want) {
 		t.Errorf("jitter windows = %v\nwant             %v", windows, want)
 	}

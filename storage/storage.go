@@ -161,8 +161,6 @@ func (db *DB) Ping(ctx context.Context) error {
 // Path returns the file the database was opened from.
 func (db *DB) Path() string { return db.path }
 
-// withTx runs fn inside one write transaction, committing if fn returns nil
-// and rolling back otherwise. "now" is fixed once for the whole transaction.
 // updateOne runs the write statement query in a transaction of its own,
 // with the current time (Unix seconds) as its first argument, and reports
 // whether it changed exactly one row. It is the compare-and-set by which a
@@ -191,6 +189,8 @@ func execOne(ctx context.Context, tx *sql.Tx, query string, args ...any) (bool, 
 	return n == 1, err
 }
 
+// withTx runs fn inside one write transaction, committing if fn returns nil
+// and rolling back otherwise. "now" is fixed once for the whole transaction.
 func (db *DB) withTx(ctx context.Context, fn func(tx *sql.Tx, now int64) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {

@@ -75,6 +75,10 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	return b.Run(ctx)
 }
 
+// slackHTTPTimeout bounds every Web API call, including the reconnect
+// jitter's wait before apps.connections.open (bot.MaxReconnectJitter).
+const slackHTTPTimeout = 15 * time.Second
+
 // slackOptions configures the Web API client: our base URL if set, a
 // timeout on every call, transport (which counts the calls for /metrics)
 // with jitter added before Socket Mode reconnects, and retries of
@@ -86,7 +90,7 @@ func slackOptions(cfg config, transport http.RoundTripper) []slack.Option {
 	retry.Handlers = slack.AllBuiltinRetryHandlers(retry)
 	opts := []slack.Option{
 		slack.OptionAppLevelToken(cfg.appToken),
-		slack.OptionHTTPClient(&http.Client{Timeout: 15 * time.Second, Transport: bot.ReconnectJitter(transport)}),
+		slack.OptionHTTPClient(&http.Client{Timeout: slackHTTPTimeout, Transport: bot.ReconnectJitter(transport)}),
 		slack.OptionRetryConfig(retry),
 	}
 	if cfg.apiURL != "" {
