@@ -45,6 +45,28 @@ func (w weekdays) String() string {
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
+// every names the days as a schedule is said: "every Monday, Wednesday and
+// Friday", "every Friday", "every Saturday and Sunday", "every weekday",
+// "every day".
+func (w weekdays) every() string {
+	switch w {
+	case 0:
+		return "on no day"
+	case everyDay, workweek:
+		return w.String()
+	}
+	var names []string
+	for _, d := range weekOrder {
+		if w.has(d) {
+			names = append(names, d.String())
+		}
+	}
+	if len(names) == 1 {
+		return "every " + names[0]
+	}
+	return "every " + strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
 // cronDays is the day-of-week field of a cron spec.
 func (w weekdays) cronDays() string {
 	var ds []string
@@ -205,7 +227,9 @@ var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month 
 // nextSlot returns the first time strictly after after at which a schedule
 // of days at minute (local time in loc) fires. robfig/cron evaluates the
 // spec in loc, so 09:30 stays 09:30 local across daylight-saving changes.
-// It returns the zero time if days is empty.
+// On the night the clocks go back, cron fires in the repeated hour twice;
+// only the first occurrence counts. It returns the zero time if days is
+// empty.
 func nextSlot(days weekdays, minute int, loc *time.Location, after time.Time) time.Time {
 	if days == 0 {
 		return time.Time{}
@@ -218,7 +242,45 @@ func nextSlot(days weekdays, minute int, loc *time.Location, after time.Time) ti
 		sched, _ = cronParser.Parse(fmt.Sprintf("%d %d * * %s", minute%60, minute/60, days.cronDays()))
 		return sched.Next(after.In(time.UTC))
 	}
-	return sched.Next(after)
+	n := sched.Next(after)
+	for range 2 { // one schedule fires at most once in a repeated hour
+		first := firstOccurrence(n, loc)
+		if !first.Before(n) {
+			return n
+		}
+		if first.After(after) {
+			return first
+		}
+		n = sched.Next(n) // the first time round was at or before after
+	}
+	return n
+}
+
+// firstOccurrence returns the earliest instant whose wall clock in loc
+// reads as t's does: t itself, except in the hour that a change back from
+// summer time repeats, where it is the first time round.
+func firstOccurrence(t time.Time, loc *time.Location) time.Time {
+	local := t.In(loc)
+	start, _ := local.ZoneBounds()
+	if start.IsZero() {
+		return t
+	}
+	_, off := local.Zone()
+	_, before := start.Add(-time.Second).Zone()
+	if before <= off {
+		return t // the clocks went forward, or only the zone's name changed
+	}
+	earlier := t.Add(-time.Duration(before-off) * time.Second)
+	if earlier.Before(start) && sameWallClock(earlier.In(loc), local) {
+		return earlier
+	}
+	return t
+}
+
+func sameWallClock(a, b time.Time) bool {
+	ay, am, ad := a.Date()
+	by, bm, bd := b.Date()
+	return ay == by && am == bm && ad == bd && a.Hour() == b.Hour() && a.Minute() == b.Minute() && a.Second() == b.Second()
 }
 
 // addWorkingDays returns t moved forward by n working days (Monday to

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -122,13 +123,25 @@ func (b *Bot) weeklySet(ctx context.Context, log *slog.Logger, sc slack.SlashCom
 
 	u, loc := b.user(ctx, log, sc.UserID, sc.TeamID)
 	w := weeklySchedule{day: day, minute: minute, loc: loc}
+	next, err := b.firstFreeSlot(ctx, sc.ChannelID, w)
+	if err != nil {
+		log.Error("could not read this week's prompt", keyErr, err)
+		return textMessage(msgSorry)
+	}
 	c := storage.TeamChannel{
 		ChannelID: sc.ChannelID, TeamID: sc.TeamID, OwnerID: sc.UserID, TZ: u.TZ,
-		Weekday: day, Minute: minute, Status: storage.ChannelActive, NextAt: w.next(b.now()),
+		Weekday: day, Minute: minute, Status: storage.ChannelActive, NextAt: next,
 	}
-	if err := b.store.SaveTeamChannel(ctx, c); err != nil {
+	// Only if nobody changed the setting since it was read: the checks
+	// above were made against what was read.
+	saved, err := b.store.ReplaceTeamChannel(ctx, c, cur, found)
+	if err != nil {
 		log.Error("could not save the weekly setting", keyErr, err)
 		return textMessage(msgSorry)
+	}
+	if !saved {
+		log.Info("weekly change refused: the setting changed meanwhile", "action", "set")
+		return textMessage(msgWeeklyChangedMeanwhile)
 	}
 	log.Info("weekly prompt set", "action", "set", "was", cur.Status, "weekday", int(day), "minute", minute, "owner", sc.UserID)
 	b.poke()
@@ -150,6 +163,21 @@ func (b *Bot) weeklySet(ctx context.Context, log *slog.Logger, sc slack.SlashCom
 	lines = append(lines, "`/lead-tip weekly now` posts this week's right away; `/lead-tip weekly off` turns it off. "+
 		"If I cannot post here, I will tell you by DM.")
 	return textMessage(strings.Join(lines, "\n"))
+}
+
+// firstFreeSlot returns w's first slot from now on in a calendar week
+// that has no post in the channel yet: a week gets one prompt, even when
+// its schedule changes after it went out.
+func (b *Bot) firstFreeSlot(ctx context.Context, channelID string, w weeklySchedule) (time.Time, error) {
+	next := w.next(b.now())
+	_, err := b.store.TeamPostInWeek(ctx, channelID, w.week(next))
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		return next, nil
+	case err != nil:
+		return time.Time{}, err
+	}
+	return w.firstAfterWeekOf(next), nil
 }
 
 // weeklyOff turns the channel's prompt off, for those mayChange allows.

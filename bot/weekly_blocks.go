@@ -41,6 +41,8 @@ const (
 	msgWeeklyNoneToStop = "There is no weekly prompt in this channel to turn off."
 	msgWeeklyNoneForNow = "There is no weekly prompt in this channel yet. Turn it on first, for example " + weeklySample +
 		"; then `/lead-tip weekly now` posts this week's right away."
+	msgWeeklyChangedMeanwhile = "Someone changed this channel's weekly prompt just now, so I left it as they set it. " +
+		"`/lead-tip weekly` shows the setting; try again if you still want to change it."
 	msgWeeklyRetrying = "Slack did not take the post just now. I will try again in a few minutes; nothing is lost."
 )
 
@@ -55,7 +57,7 @@ func teamPromptMessage(p prompts.TeamPrompt, answeredLastWeek int) message {
 	blocks = append(blocks,
 		section(":speech_balloon: *Question of the week for the team*"),
 		section(escape(p.Text)),
-		contextLine(fmt.Sprintf("Reply in this thread. Lead Coach keeps replies only as long as they are here: edits and deletions are followed. · from _%s_",
+		contextLine(fmt.Sprintf("Reply in this thread. Lead Coach keeps replies only to count how many of you answered (nobody is named); editing or deleting yours updates its copy, and `/lead-tip forget` deletes it. · from _%s_",
 			escape(p.Source.Title))),
 	)
 	return message{text: "Question of the week: " + escape(p.Text), blocks: blocks}

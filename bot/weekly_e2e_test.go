@@ -114,8 +114,9 @@ func TestE2ETeamPrompt(t *testing.T) {
 		"Weekly prompt on.", "every Friday at 15:00 (Europe/Berlin)", "Friday 27 November at 15:00 (Europe/Berlin)")
 	wantContains(t, "weekly", tb.weeklyCmd(t, "U0BEN", "C0TEAM", ""), "every Friday at 15:00 (Europe/Berlin)", "<@U0ANA>")
 
-	// "weekly now" posts this week's prompt, once.
-	wantContains(t, "weekly now", tb.weeklyCmd(t, "U0ANA", "C0TEAM", "now"), "Posted this week's prompt", "Friday 27 November at 15:00")
+	// "weekly now" posts this week's prompt, once: the calendar week's, so
+	// the next one is next week's Friday.
+	wantContains(t, "weekly now", tb.weeklyCmd(t, "U0ANA", "C0TEAM", "now"), "Posted this week's prompt", "Friday 4 December at 15:00")
 	wantContains(t, "weekly now again", tb.weeklyCmd(t, "U0ANA", "C0TEAM", "now"), "went out", "will not post another")
 	posted := teamPrompts(env.fake, "C0TEAM")
 	if len(posted) != 1 {
@@ -182,7 +183,7 @@ func TestE2ETeamPrompt(t *testing.T) {
 	}
 
 	// Next week: the scheduled post opens with last week's count.
-	clock.Set(time.Date(2026, 11, 27, 15, 0, 5, 0, berlin))
+	clock.Set(time.Date(2026, 12, 4, 15, 0, 5, 0, berlin))
 	waitFor(t, "Friday's prompt", func() bool { return len(teamPrompts(env.fake, "C0TEAM")) == 2 })
 	second := teamPrompts(env.fake, "C0TEAM")[1]
 	secondText := slackfake.VisibleText(second.Text, second.Blocks)

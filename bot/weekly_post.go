@@ -323,11 +323,11 @@ func (b *Bot) recoverTeamPosts(ctx context.Context, log *slog.Logger, now time.T
 			logFailure(ctx, plog, "could not read the channel of an interrupted weekly prompt", err)
 			continue
 		}
-		// A "now" post belongs to a week that started days ago; what
-		// matters is how long ago it was asked for.
+		// A "now" post matters from when it was asked for. Not ClaimedAt:
+		// each takeover renews it, and the post would be retried forever.
 		since := p.Slot
 		if p.Source == storage.TeamSourceNow {
-			since = p.ClaimedAt
+			since = p.RequestedAt
 		}
 		if c.Status != storage.ChannelActive || now.Sub(since) > max(b.catchup, onTimeGrace) {
 			plog.Warn("interrupted weekly prompt too old, or the channel is no longer active; dropped", "status", c.Status)
@@ -365,8 +365,9 @@ func (b *Bot) findTeamPosted(ctx context.Context, p storage.TeamPost) (string, b
 }
 
 // weeklyNow handles "/lead-tip weekly now": it posts this week's prompt at
-// once, where "this week" starts at the latest scheduled slot. If that
-// week has its prompt already, it says so instead: one prompt per week.
+// once, where "this week" is the calendar week, Monday to Sunday in the
+// schedule's timezone. If that week has its prompt already, it says so
+// instead: one prompt per week.
 func (b *Bot) weeklyNow(ctx context.Context, log *slog.Logger, sc slack.SlashCommand) message {
 	c, found, err := b.teamChannel(ctx, sc.ChannelID)
 	if err != nil {
@@ -387,18 +388,17 @@ func (b *Bot) weeklyNow(ctx context.Context, log *slog.Logger, sc slack.SlashCom
 	if msg, ok := b.checkBotCanPost(ctx, log, sc.ChannelID); !ok {
 		return msg
 	}
-	slot := w.latest(b.now())
 	prompt, err := b.pickTeamPrompt(ctx, c.ChannelID)
 	if err != nil {
 		log.Error("could not choose the weekly prompt", keyErr, err)
 		return textMessage(msgSorry)
 	}
-	p, claimed, err := b.store.ClaimTeamPost(ctx, storage.TeamPost{ChannelID: c.ChannelID, PromptID: prompt.ID, Slot: slot}, w.next(slot))
+	next := w.firstAfterWeekOf(b.now())
+	p, claimed, err := b.store.ClaimTeamPost(ctx, storage.TeamPost{ChannelID: c.ChannelID, PromptID: prompt.ID}, next)
 	if err != nil {
 		log.Error("could not claim this week's prompt", keyErr, err)
 		return textMessage(msgSorry)
 	}
-	next := w.next(b.now())
 	if !claimed {
 		when := "is on its way"
 		if p.State == storage.StateSent {

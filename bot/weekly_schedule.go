@@ -31,7 +31,8 @@ func oneDay(days weekdays) (time.Weekday, bool) {
 // next returns the first slot strictly after after. It is nextSlot, except
 // on the day the clocks jump forward over the chosen time: cron skips a
 // local time that does not exist (and with it the whole week), whereas a
-// team should still get its prompt, an hour later than usual.
+// team should still get its prompt, an hour later than usual. On the day
+// the clocks go back over it, the slot is the first time round, once.
 func (w weeklySchedule) next(after time.Time) time.Time {
 	n := nextSlot(1<<w.day, w.minute, w.loc, after)
 	local := after.In(w.loc)
@@ -40,13 +41,27 @@ func (w weeklySchedule) next(after time.Time) time.Time {
 		if time.Date(y, m, d+i, 12, 0, 0, 0, w.loc).Weekday() != w.day {
 			continue
 		}
-		// time.Date moves a time in the gap forward by the gap's length.
-		c := time.Date(y, m, d+i, w.minute/60, w.minute%60, 0, 0, w.loc)
+		// time.Date moves a time in the gap forward by the gap's length;
+		// in a repeated hour it may give either occurrence.
+		c := firstOccurrence(time.Date(y, m, d+i, w.minute/60, w.minute%60, 0, 0, w.loc), w.loc)
 		if c.After(after) && (n.IsZero() || c.Before(n)) {
 			return c
 		}
 	}
 	return n
+}
+
+// week returns the calendar week (Monday to Sunday in the schedule's
+// timezone) that t falls in, as storage keys it.
+func (w weeklySchedule) week(t time.Time) int { return storage.WeekOf(t, w.loc) }
+
+// firstAfterWeekOf returns the first slot after the calendar week that t
+// falls in.
+func (w weeklySchedule) firstAfterWeekOf(t time.Time) time.Time {
+	l := t.In(w.loc)
+	y, m, d := l.Date()
+	nextMonday := time.Date(y, m, d+7-(int(l.Weekday())+6)%7, 0, 0, 0, 0, w.loc)
+	return w.next(nextMonday.Add(-time.Second))
 }
 
 // latest returns the last slot at or before t: the start of the schedule's

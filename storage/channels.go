@@ -44,12 +44,96 @@ type TeamPost struct {
 	ID        int64
 	ChannelID string
 	PromptID  string
-	Slot      time.Time // the week slot it belongs to
+	Slot      time.Time // the week slot it belongs to; for "now", when it was asked for
+	// Week is the calendar week it belongs to (see WeekOf): a channel gets
+	// one post per week.
+	Week      int
 	Source    string
-	State     string // StateClaimed, StateSent or StateFailed
-	TS        string // the message's ts, once posted
-	ClaimedAt time.Time
-	SentAt    time.Time
+	State     string    // StateClaimed, StateSent or StateFailed
+	TS        string    // the message's ts, once posted
+	ClaimedAt time.Time // renewed when another process takes it over
+	// RequestedAt is when it was first claimed; it never changes.
+	RequestedAt time.Time
+	SentAt      time.Time
+}
+
+// WeekOf returns the calendar week, Monday to Sunday in loc, that t falls
+// in, as the date of its Monday written YYYYMMDD (20261123). It never
+// fails.
+func WeekOf(t time.Time, loc *time.Location) int {
+	l := t.In(loc)
+	y, m, d := l.Date()
+	monday := time.Date(y, m, d-(int(l.Weekday())+6)%7, 12, 0, 0, 0, time.UTC)
+	return monday.Year()*10000 + int(monday.Month())*100 + monday.Day()
+}
+
+// channelLocation returns the timezone named tz, or UTC if it is empty or
+// unknown (as the bot does for a channel's schedule).
+func channelLocation(tz string) *time.Location {
+	if loc, err := time.LoadLocation(tz); err == nil && tz != "" {
+		return loc
+	}
+	return time.UTC
+}
+
+// teamWeek returns the week that at falls in for channelID, in the
+// timezone of its schedule.
+func teamWeek(ctx context.Context, tx *sql.Tx, channelID string, at time.Time) (int, error) {
+	var tz string
+	if err := tx.QueryRowContext(ctx, `SELECT tz FROM team_channels WHERE channel_id = ?`, channelID).Scan(&tz); err != nil {
+		return 0, fmt.Errorf("week of %s: %w", channelID, err)
+	}
+	return WeekOf(at, channelLocation(tz)), nil
+}
+
+// backfillTeamPostWeeks fills in the week of the posts made before
+// migration 0006: the week of the slot, or of the request for "now". Of
+// posts that share a week only the first gets it; the others keep 0,
+// which the one-per-week index ignores.
+func backfillTeamPostWeeks(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT p.id, p.channel_id, p.slot, p.source, p.state, p.requested_at, c.tz
+		FROM team_posts p JOIN team_channels c USING (channel_id) ORDER BY p.id`)
+	if err != nil {
+		return fmt.Errorf("backfill team post weeks: %w", err)
+	}
+	type key struct {
+		channel string
+		week    int
+	}
+	weeks := map[int64]int{}
+	taken := map[key]bool{}
+	for rows.Next() {
+		var id, slot, requested int64
+		var channel, source, state, tz string
+		if err := rows.Scan(&id, &channel, &slot, &source, &state, &requested, &tz); err != nil {
+			rows.Close()
+			return fmt.Errorf("backfill team post weeks: %w", err)
+		}
+		at := slot
+		if source == TeamSourceNow {
+			at = requested
+		}
+		week := WeekOf(fromUnix(at), channelLocation(tz))
+		if state != StateFailed {
+			if taken[key{channel, week}] {
+				continue
+			}
+			taken[key{channel, week}] = true
+		}
+		weeks[id] = week
+	}
+	if err := rows.Close(); err != nil {
+		return fmt.Errorf("backfill team post weeks: %w", err)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("backfill team post weeks: %w", err)
+	}
+	for id, week := range weeks {
+		if _, err := tx.ExecContext(ctx, `UPDATE team_posts SET week = ? WHERE id = ?`, week, id); err != nil {
+			return fmt.Errorf("backfill team post weeks: %w", err)
+		}
+	}
+	return nil
 }
 
 // TeamReply is a message someone wrote in a weekly prompt's thread.
@@ -68,21 +152,58 @@ type TeamReply struct {
 // any pause, so the owner is told again if it has to pause later.
 func (db *DB) SaveTeamChannel(ctx context.Context, c TeamChannel) error {
 	return db.withTx(ctx, func(tx *sql.Tx, now int64) error {
-		_, err := tx.ExecContext(ctx, `
-			INSERT INTO team_channels (channel_id, team_id, owner_id, tz, weekday, minute, status, next_at, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (channel_id) DO UPDATE SET
-				team_id = CASE WHEN excluded.team_id <> '' THEN excluded.team_id ELSE team_channels.team_id END,
-				owner_id = excluded.owner_id, tz = excluded.tz, weekday = excluded.weekday,
-				minute = excluded.minute, status = excluded.status, next_at = excluded.next_at,
-				pause_reason = '', paused_at = 0, owner_notified_at = 0,
-				updated_at = excluded.updated_at`,
-			c.ChannelID, c.TeamID, c.OwnerID, c.TZ, int(c.Weekday), c.Minute, c.Status, unix(c.NextAt), now, now)
-		if err != nil {
-			return fmt.Errorf("save team channel %s: %w", c.ChannelID, err)
-		}
-		return nil
+		return saveTeamChannel(ctx, tx, c, now)
 	})
+}
+
+// ReplaceTeamChannel saves c like SaveTeamChannel, but only if the
+// channel's setting is still was, as the caller read it before deciding
+// (found false: the channel had none). It returns false, and saves
+// nothing, if someone changed the setting meanwhile: the caller's
+// permission check may no longer hold.
+func (db *DB) ReplaceTeamChannel(ctx context.Context, c, was TeamChannel, found bool) (bool, error) {
+	var saved bool
+	err := db.withTx(ctx, func(tx *sql.Tx, now int64) error {
+		cur, err := scanTeamChannel(tx.QueryRowContext(ctx,
+			`SELECT `+teamChannelColumns+` FROM team_channels WHERE channel_id = ?`, c.ChannelID))
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			if found {
+				return nil
+			}
+		case err != nil:
+			return fmt.Errorf("replace team channel %s: %w", c.ChannelID, err)
+		case !found || !sameTeamSetting(cur, was):
+			return nil
+		}
+		saved = true
+		return saveTeamChannel(ctx, tx, c, now)
+	})
+	return saved, err
+}
+
+// sameTeamSetting reports whether a and b are the same version of a
+// channel's setting.
+func sameTeamSetting(a, b TeamChannel) bool {
+	return a.Status == b.Status && a.OwnerID == b.OwnerID && a.TZ == b.TZ && a.Weekday == b.Weekday &&
+		a.Minute == b.Minute && a.NextAt.Equal(b.NextAt) && a.UpdatedAt.Equal(b.UpdatedAt)
+}
+
+func saveTeamChannel(ctx context.Context, tx *sql.Tx, c TeamChannel, now int64) error {
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO team_channels (channel_id, team_id, owner_id, tz, weekday, minute, status, next_at, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (channel_id) DO UPDATE SET
+			team_id = CASE WHEN excluded.team_id <> '' THEN excluded.team_id ELSE team_channels.team_id END,
+			owner_id = excluded.owner_id, tz = excluded.tz, weekday = excluded.weekday,
+			minute = excluded.minute, status = excluded.status, next_at = excluded.next_at,
+			pause_reason = '', paused_at = 0, owner_notified_at = 0,
+			updated_at = excluded.updated_at`,
+		c.ChannelID, c.TeamID, c.OwnerID, c.TZ, int(c.Weekday), c.Minute, c.Status, unix(c.NextAt), now, now)
+	if err != nil {
+		return fmt.Errorf("save team channel %s: %w", c.ChannelID, err)
+	}
+	return nil
 }
 
 const teamChannelColumns = `channel_id, team_id, owner_id, tz, weekday, minute, status, pause_reason,
@@ -166,18 +287,25 @@ func (db *DB) AdvanceTeamChannel(ctx context.Context, channelID string, due, nex
 	return ok, err
 }
 
-// insertTeamPost records p as claimed unless its week has a post already.
-// A post that failed (nothing reached the channel) gives its week back.
-func insertTeamPost(ctx context.Context, tx *sql.Tx, p TeamPost, now int64) (TeamPost, bool, error) {
+// insertTeamPost records p as claimed in the calendar week at falls in,
+// unless that week (or p.Slot) has a post already. A post that failed
+// (nothing reached the channel) gives its week back.
+func insertTeamPost(ctx context.Context, tx *sql.Tx, p TeamPost, at time.Time, now int64) (TeamPost, bool, error) {
+	week, err := teamWeek(ctx, tx, p.ChannelID, at)
+	if err != nil {
+		return p, false, fmt.Errorf("claim team post: %w", err)
+	}
+	p.Week = week
 	if _, err := tx.ExecContext(ctx, `DELETE FROM team_posts WHERE channel_id = ? AND slot = ? AND state = 'failed'`,
 		p.ChannelID, unix(p.Slot)); err != nil {
 		return p, false, fmt.Errorf("claim team post in %s: %w", p.ChannelID, err)
 	}
+	// No conflict target: both the slot and the one-per-week index count.
 	res, err := tx.ExecContext(ctx, `
-		INSERT INTO team_posts (channel_id, prompt_id, slot, source, state, claimed_at)
-		VALUES (?, ?, ?, ?, 'claimed', ?)
-		ON CONFLICT (channel_id, slot) DO NOTHING`,
-		p.ChannelID, p.PromptID, unix(p.Slot), p.Source, now)
+		INSERT INTO team_posts (channel_id, prompt_id, slot, week, source, state, claimed_at, requested_at)
+		VALUES (?, ?, ?, ?, ?, 'claimed', ?, ?)
+		ON CONFLICT DO NOTHING`,
+		p.ChannelID, p.PromptID, unix(p.Slot), p.Week, p.Source, now, now)
 	if err != nil {
 		return p, false, fmt.Errorf("claim team post in %s: %w", p.ChannelID, err)
 	}
@@ -185,16 +313,18 @@ func insertTeamPost(ctx context.Context, tx *sql.Tx, p TeamPost, now int64) (Tea
 		return p, false, nil
 	}
 	p.ID, err = res.LastInsertId()
-	p.State, p.ClaimedAt = StateClaimed, fromUnix(now)
+	p.State, p.ClaimedAt, p.RequestedAt = StateClaimed, fromUnix(now), fromUnix(now)
 	return p, true, err
 }
 
 // ClaimTeamSlot takes ownership of posting p (p.Slot, usually due, or a
 // later slot when catching up) in p.ChannelID: in one transaction it moves
 // the channel's next slot from due (the value the caller read) on to next
-// and records p (source schedule, state claimed). It returns false, and
-// records nothing, if another process or an earlier run moved the schedule
-// on, or the week was posted already with /lead-tip weekly now.
+// and records p (source schedule, state claimed, in the calendar week of
+// p.Slot). It returns false, and records nothing, if another process or an
+// earlier run moved the schedule on; it returns false but still moves the
+// schedule on if the calendar week has its post already (from "weekly
+// now", or from a schedule changed after that week's post).
 func (db *DB) ClaimTeamSlot(ctx context.Context, p TeamPost, due, next time.Time) (TeamPost, bool, error) {
 	var claimed bool
 	err := db.withTx(ctx, func(tx *sql.Tx, now int64) error {
@@ -203,36 +333,38 @@ func (db *DB) ClaimTeamSlot(ctx context.Context, p TeamPost, due, next time.Time
 			return err
 		}
 		p.Source = TeamSourceSchedule
-		p, claimed, err = insertTeamPost(ctx, tx, p, now)
+		p, claimed, err = insertTeamPost(ctx, tx, p, p.Slot, now)
 		return err
 	})
 	return p, claimed, err
 }
 
-// ClaimTeamPost records p (source now) for the week slot p.Slot. If the
-// channel's next slot is p.Slot or earlier (the scheduler has not got to
-// it yet) it is moved on to next in the same transaction, so the week is
-// not posted twice. It returns the existing post and false if the week
-// already has one.
+// ClaimTeamPost records p (source now, slot the time of the request) for
+// the calendar week of the request. If the channel's next slot comes
+// before next (the first slot after this week: the scheduler has not got
+// to this week's yet) it is moved on to next in the same transaction, so
+// the week is not posted twice. It returns the existing post and false if
+// the week already has one.
 func (db *DB) ClaimTeamPost(ctx context.Context, p TeamPost, next time.Time) (TeamPost, bool, error) {
 	var claimed bool
 	err := db.withTx(ctx, func(tx *sql.Tx, now int64) error {
-		p.Source = TeamSourceNow
+		p.Source, p.Slot = TeamSourceNow, fromUnix(now)
 		var err error
-		p, claimed, err = insertTeamPost(ctx, tx, p, now)
+		p, claimed, err = insertTeamPost(ctx, tx, p, p.Slot, now)
 		if err != nil {
 			return err
 		}
 		if !claimed {
 			p, err = scanTeamPost(tx.QueryRowContext(ctx, `SELECT `+teamPostColumns+` FROM team_posts
-				WHERE channel_id = ? AND slot = ?`, p.ChannelID, unix(p.Slot)))
+				WHERE channel_id = ? AND (slot = ? OR week = ?) AND state <> 'failed' ORDER BY week = ? DESC LIMIT 1`,
+				p.ChannelID, unix(p.Slot), p.Week, p.Week))
 			if err != nil {
 				return fmt.Errorf("claim team post in %s: %w", p.ChannelID, err)
 			}
 			return nil
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE team_channels SET next_at = ?, updated_at = ?
-			WHERE channel_id = ? AND next_at > 0 AND next_at <= ?`, unix(next), now, p.ChannelID, unix(p.Slot))
+			WHERE channel_id = ? AND next_at > 0 AND next_at < ?`, unix(next), now, p.ChannelID, unix(next))
 		if err != nil {
 			return fmt.Errorf("claim team post in %s: %w", p.ChannelID, err)
 		}
@@ -241,13 +373,13 @@ func (db *DB) ClaimTeamPost(ctx context.Context, p TeamPost, next time.Time) (Te
 	return p, claimed, err
 }
 
-const teamPostColumns = `id, channel_id, prompt_id, slot, source, state, ts, claimed_at, sent_at`
+const teamPostColumns = `id, channel_id, prompt_id, slot, week, source, state, ts, claimed_at, requested_at, sent_at`
 
 func scanTeamPost(row interface{ Scan(...any) error }) (TeamPost, error) {
 	var p TeamPost
-	var slot, claimed, sent int64
-	err := row.Scan(&p.ID, &p.ChannelID, &p.PromptID, &slot, &p.Source, &p.State, &p.TS, &claimed, &sent)
-	p.Slot, p.ClaimedAt, p.SentAt = fromUnix(slot), fromUnix(claimed), fromUnix(sent)
+	var slot, claimed, requested, sent int64
+	err := row.Scan(&p.ID, &p.ChannelID, &p.PromptID, &slot, &p.Week, &p.Source, &p.State, &p.TS, &claimed, &requested, &sent)
+	p.Slot, p.ClaimedAt, p.RequestedAt, p.SentAt = fromUnix(slot), fromUnix(claimed), fromUnix(requested), fromUnix(sent)
 	return p, err
 }
 
@@ -282,6 +414,13 @@ func (db *DB) oneTeamPost(ctx context.Context, what, query string, args ...any) 
 // TeamPost returns post id, or ErrNotFound.
 func (db *DB) TeamPost(ctx context.Context, id int64) (TeamPost, error) {
 	return db.oneTeamPost(ctx, fmt.Sprintf("team post %d", id), `WHERE id = ?`, id)
+}
+
+// TeamPostInWeek returns channelID's post for the calendar week week (see
+// WeekOf), claimed or sent, or ErrNotFound if the week has none.
+func (db *DB) TeamPostInWeek(ctx context.Context, channelID string, week int) (TeamPost, error) {
+	return db.oneTeamPost(ctx, fmt.Sprintf("team post of %s in week %d", channelID, week),
+		`WHERE channel_id = ? AND week = ? AND state <> 'failed'`, channelID, week)
 }
 
 // TeamPostByMessage returns the post shown as message ts in channelID, or
@@ -367,7 +506,7 @@ func (db *DB) StaleTeamPosts(ctx context.Context, before time.Time, limit int) (
 }
 
 // ReclaimTeamPost takes over an interrupted post p (from StaleTeamPosts)
-// by renewing its claim time. It returns false if another process took it
+// by renewing its claim time (not RequestedAt). It returns false if another process took it
 // over first, or it was marked sent or failed meanwhile.
 func (db *DB) ReclaimTeamPost(ctx context.Context, p TeamPost) (bool, error) {
 	return db.updateOne(ctx, fmt.Sprintf("reclaim team post %d", p.ID),

@@ -106,12 +106,29 @@ func applyMigration(ctx context.Context, db *sql.DB, m migration, now func() tim
 	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 		return fmt.Errorf("migration %s: %w", m.name, err)
 	}
+	if step := goStep(m.name); step != nil {
+		if err := step(ctx, tx); err != nil {
+			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
+	}
 	if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
 		m.version, m.name, now().UTC().Unix()); err != nil {
 		return fmt.Errorf("migration %s: %w", m.name, err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("migration %s: %w", m.name, err)
+	}
+	return nil
+}
+
+// goStep returns the Go code that completes the migration file named
+// name, run after its SQL in the same transaction, or nil for a file that
+// is SQL only. It is for data SQLite cannot compute, such as local dates
+// in a timezone.
+func goStep(name string) func(context.Context, *sql.Tx) error {
+	switch name {
+	case "0006_team_post_weeks.sql":
+		return backfillTeamPostWeeks
 	}
 	return nil
 }
