@@ -23,9 +23,12 @@ const (
 
 // sendDigests sends the weekly progress digest to every subscribed user
 // whose digest is due. Each user's week is claimed first, so it goes out
-// once across restarts and processes; one missed by more than the catch-up
-// window is skipped.
+// at most once per calendar week across restarts, processes and timezone
+// changes; one missed by more than the catch-up window is skipped. A
+// digest interrupted by a crash is not sent again: a late or double
+// summary is worse than none.
 func (b *Bot) sendDigests(ctx context.Context, log *slog.Logger, now time.Time) {
+	b.scheduleMissingDigests(ctx, log, now)
 	due, err := b.store.DueDigests(ctx, now, dueBatch)
 	if err != nil {
 		log.Error("could not read due digests", keyErr, err)
@@ -44,9 +47,12 @@ func (b *Bot) sendDigests(ctx context.Context, log *slog.Logger, now time.Time) 
 			}
 			slot = n
 		}
-		next := nextSlot(digestDay, digestMinute, loc, slot)
+		// The next digest is in the next calendar week, whatever the
+		// timezone does meanwhile.
+		week := weekStart(slot, loc)
+		next := nextSlot(digestDay, digestMinute, loc, week.AddDate(0, 0, 7))
 		send := now.Sub(slot) <= max(b.catchup, onTimeGrace)
-		ok, err := b.store.ClaimDigest(ctx, s.UserID, slot, s.DigestNextAt, next, send)
+		ok, err := b.store.ClaimDigest(ctx, s.UserID, storage.WeekOf(slot, loc), slot, s.DigestNextAt, next, send)
 		if err != nil {
 			log.Error("could not claim a digest", keyUser, s.UserID, keyErr, err)
 			continue
@@ -57,9 +63,28 @@ func (b *Bot) sendDigests(ctx context.Context, log *slog.Logger, now time.Time) 
 			}
 			continue
 		}
-		sent := b.sendDigest(ctx, log.With(keyUser, s.UserID), s, loc, now)
-		if err := b.store.FinishDigest(context.WithoutCancel(ctx), s.UserID, slot, sent); err != nil {
+		// Claimed: finish it even if shutdown begins meanwhile.
+		sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
+		sent := b.sendDigest(sendCtx, log.With(keyUser, s.UserID), s, loc, now)
+		if err := b.store.FinishDigest(sendCtx, s.UserID, slot, sent); err != nil {
 			log.Error("could not record the digest", keyUser, s.UserID, keyErr, err)
+		}
+		cancel()
+	}
+}
+
+// scheduleMissingDigests gives a digest time to subscriptions that have
+// the digest on but no time for it: those made before the digest existed.
+func (b *Bot) scheduleMissingDigests(ctx context.Context, log *slog.Logger, now time.Time) {
+	subs, err := b.store.UnscheduledDigests(ctx, dueBatch)
+	if err != nil {
+		log.Error("could not read subscriptions without a digest time", keyErr, err)
+		return
+	}
+	for _, s := range subs {
+		next := nextSlot(digestDay, digestMinute, loadLocation(s.TZ), now)
+		if _, err := b.store.ScheduleDigest(ctx, s.UserID, next); err != nil {
+			log.Error("could not schedule the digest", keyUser, s.UserID, keyErr, err)
 		}
 	}
 }
@@ -90,12 +115,13 @@ func (b *Bot) sendDigest(ctx context.Context, log *slog.Logger, s storage.Subscr
 	}
 	var highlight string
 	for _, r := range replies {
-		if !r.CreatedAt.Before(weekStart(now, loc)) {
+		if r.CreatedAt.After(now.Add(-digestPeriod)) {
 			highlight = r.Text
 			break
 		}
 	}
-	msg := digestMessage(p, highlight)
+	week := digestWeek(ds, now)
+	msg := digestMessage(week, p.streak, highlight)
 	if err := b.sendLimit.Wait(ctx); err != nil {
 		return false
 	}
@@ -103,7 +129,7 @@ func (b *Bot) sendDigest(ctx context.Context, log *slog.Logger, s storage.Subscr
 		log.Warn("digest not sent", keyErr, slackErrorCode(err))
 		return false
 	}
-	if len(p.thisWeek) == 0 {
+	if len(week) == 0 {
 		log.Info("digest sent (quiet week)")
 		return true
 	}
@@ -127,15 +153,39 @@ func (b *Bot) sendDigest(ctx context.Context, log *slog.Logger, s storage.Subscr
 	return true
 }
 
-// digestMessage is the text of the weekly digest.
-func digestMessage(p progress, highlight string) message {
-	if len(p.thisWeek) == 0 {
-		text := "*Your week with Lead Coach*\nA quiet week: no nudges this time, and that is fine. " +
-			"If you want one for next week, `/lead-tip nudge` sends it now."
+// digestPeriod is what a digest sums up: the seven days before it, so that
+// a nudge scheduled after Friday 16:00 counts in the next one.
+const digestPeriod = 7 * 24 * time.Hour
+
+// digestWeek returns the challenges of the digestPeriod before now, one
+// per nudge (a nudge asked again after "Not yet" counts once, with its
+// latest outcome), oldest first.
+func digestWeek(ds []storage.Delivery, now time.Time) []storage.Delivery {
+	latest := map[string]int{} // nudge id → index in week
+	var week []storage.Delivery
+	for _, d := range sortedOldestFirst(ds) {
+		if d.State == storage.StateFailed || !d.ClaimedAt.After(now.Add(-digestPeriod)) || d.ClaimedAt.After(now) {
+			continue
+		}
+		if i, ok := latest[d.NudgeID]; ok {
+			week[i] = d
+			continue
+		}
+		latest[d.NudgeID] = len(week)
+		week = append(week, d)
+	}
+	return week
+}
+
+// digestMessage is the text of the weekly digest: week's challenges (from
+// digestWeek), the streak and a highlight from the user's replies.
+func digestMessage(week []storage.Delivery, streak int, highlight string) message {
+	if len(week) == 0 {
+		text := "*Your week with Lead Coach*\nA quiet week, and that is fine. Want a challenge now? `/lead-tip nudge`."
 		return message{text: "Your week with Lead Coach", blocks: []slack.Block{section(text)}}
 	}
 	var done, notYet, skipped, open int
-	for _, d := range p.thisWeek {
+	for _, d := range week {
 		switch d.Outcome {
 		case storage.OutcomeDone:
 			done++
@@ -149,11 +199,10 @@ func digestMessage(p progress, highlight string) message {
 	}
 	lines := []string{
 		"*Your week with Lead Coach*",
-		fmt.Sprintf("This week: %d %s, %d done, %d not yet, %d skipped%s.", len(p.thisWeek), plural(len(p.thisWeek), "challenge", "challenges"),
-			done, notYet, skipped, openWords(open)),
+		fmt.Sprintf("This week: %d %s, %s.", len(week), plural(len(week), "challenge", "challenges"), digestOutcomes(done, notYet, skipped, open)),
 	}
-	if p.streak > 0 {
-		lines = append(lines, fmt.Sprintf(":fire: %d %s in a row with a nudge done.", p.streak, plural(p.streak, "week", "weeks")))
+	if streak > 0 {
+		lines = append(lines, fmt.Sprintf(":fire: %d %s in a row with a nudge done.", streak, plural(streak, "week", "weeks")))
 	}
 	if highlight != "" {
 		lines = append(lines, "From your notes:\n> "+escape(clip(strings.Join(strings.Fields(highlight), " "), 200)))
@@ -162,11 +211,19 @@ func digestMessage(p progress, highlight string) message {
 	return message{text: "Your week with Lead Coach", blocks: []slack.Block{section(strings.Join(lines, "\n"))}}
 }
 
-func openWords(n int) string {
-	if n == 0 {
-		return ""
+// digestOutcomes says how the week's challenges went, leaving out zeros:
+// "2 done, 1 skipped".
+func digestOutcomes(done, notYet, skipped, open int) string {
+	var parts []string
+	for _, c := range []struct {
+		n    int
+		word string
+	}{{done, "done"}, {notYet, "not yet"}, {skipped, "skipped"}, {open, "still open"}} {
+		if c.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.word))
+		}
 	}
-	return fmt.Sprintf(", %d still open", n)
+	return strings.Join(parts, ", ")
 }
 
 // digestCommand handles "/lead-tip digest on|off".

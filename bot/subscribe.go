@@ -41,6 +41,7 @@ func (b *Bot) subscribe(ctx context.Context, log *slog.Logger, sc slack.SlashCom
 	if isNew {
 		sub = storage.Subscription{UserID: sc.UserID, Days: uint8(defaultDays), Minute: defaultMinute, DigestOn: true}
 	}
+	before := sub
 	if haveDays {
 		sub.Days = uint8(days)
 	}
@@ -50,21 +51,28 @@ func (b *Bot) subscribe(ctx context.Context, log *slog.Logger, sc slack.SlashCom
 	if cmd.verb == verbStart || sub.Status == storage.StatusStopped || sub.Status == "" {
 		sub.Status, sub.PausedUntil = storage.StatusActive, time.Time{}
 	}
-	now := b.now()
-	sub.NextAt = nextSlot(weekdays(sub.Days), sub.Minute, loc, now)
-	b.scheduleDigest(&sub, loc, now)
-	if err := b.store.SaveSubscription(ctx, sub); err != nil {
-		log.Error("could not save subscription", keyErr, err)
-		return textMessage(msgSorry)
+	unchanged := !isNew && before.Status == storage.StatusActive && sub.Days == before.Days && sub.Minute == before.Minute
+	if !unchanged {
+		now := b.now()
+		sub.NextAt = nextSlot(weekdays(sub.Days), sub.Minute, loc, now)
+		b.scheduleDigest(&sub, loc, now)
+		if err := b.store.SaveSubscription(ctx, sub); err != nil {
+			log.Error("could not save subscription", keyErr, err)
+			return textMessage(msgSorry)
+		}
+		log.Info("subscribed", "new", isNew, "days", sub.Days, "minute", sub.Minute)
+		b.poke()
+		b.homeChanged(ctx, log, sc.UserID)
 	}
-	log.Info("subscribed", "new", isNew, "days", sub.Days, "minute", sub.Minute)
-	b.poke()
-	b.homeChanged(ctx, log, sc.UserID)
 
 	var lines []string
 	switch {
 	case isNew:
 		lines = append(lines, "*You're in.* I'll send you one small, concrete challenge "+scheduleWords(sub, loc)+".")
+	case unchanged:
+		lines = append(lines, "You're already subscribed: "+scheduleWords(sub, loc)+".")
+	case before.Status == storage.StatusStopped || (before.Status == storage.StatusPaused && sub.Status == storage.StatusActive):
+		lines = append(lines, "*Welcome back.* Your nudges come "+scheduleWords(sub, loc)+".")
 	default:
 		lines = append(lines, "*Schedule updated:* "+scheduleWords(sub, loc)+".")
 	}
@@ -83,7 +91,7 @@ func (b *Bot) subscribe(ctx context.Context, log *slog.Logger, sc slack.SlashCom
 }
 
 func scheduleWords(s storage.Subscription, loc *time.Location) string {
-	return fmt.Sprintf("%s at %s (%s)", weekdays(s.Days), clock(s.Minute), loc)
+	return fmt.Sprintf("%s at %s (%s)", weekdays(s.Days).every(), clock(s.Minute), loc)
 }
 
 func pausedWords(s storage.Subscription, loc *time.Location) string {
@@ -93,13 +101,23 @@ func pausedWords(s storage.Subscription, loc *time.Location) string {
 	return "until " + s.PausedUntil.In(loc).Format("Monday 2 January 2006")
 }
 
-// pause handles "pause", "pause 2w", "pause 10d" and "pause until 2027-01-10".
+// pause handles "pause", "pause 2w", "pause 10d" and "pause until
+// 2027-01-10". Only running nudges can be paused: after stop there is
+// nothing to pause, and a pause would never end in a nudge.
 func (b *Bot) pause(ctx context.Context, log *slog.Logger, sc slack.SlashCommand, cmd command) message {
-	sub, loc, msg, ok := b.ownSubscription(ctx, log, sc)
-	if !ok {
-		return msg
+	sub, err := b.store.Subscription(ctx, sc.UserID)
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		return textMessage("You are not subscribed to nudges, so there is nothing to pause. `/lead-tip start` subscribes you (Monday, Wednesday and Friday at 09:30 your time).")
+	case err != nil:
+		log.Error("could not read subscription", keyErr, err)
+		return textMessage(msgSorry)
+	case sub.Status == storage.StatusStopped || sub.NextAt.IsZero():
+		return textMessage("Your nudges are stopped, so there is nothing to pause. `/lead-tip start` turns them back on.")
 	}
-	until, err := parsePause(cmd.args, b.now(), loc)
+	_, loc := b.user(ctx, log, sc.UserID, sc.TeamID)
+	now := b.now()
+	until, err := parsePause(cmd.args, now, loc)
 	if err != nil {
 		return textMessage(err.Error())
 	}
@@ -110,7 +128,28 @@ func (b *Bot) pause(ctx context.Context, log *slog.Logger, sc slack.SlashCommand
 	}
 	log.Info("paused", "until", until)
 	b.homeChanged(ctx, log, sc.UserID)
-	return textMessage("Paused " + pausedWords(sub, loc) + ". Your history stays. `/lead-tip resume` starts the nudges again.")
+	if until.IsZero() {
+		return textMessage("Paused until you resume. Your history stays; `/lead-tip resume` starts the nudges again.")
+	}
+	// The scheduler sends the first slot at or after the end of the pause.
+	next := nextSlot(weekdays(sub.Days), sub.Minute, loc, until.Add(-time.Nanosecond))
+	return textMessage("Paused " + pauseLengthWords(cmd.args, now, until, loc) + ". Your next nudge: *" + formatWhen(next, loc) +
+		"*. Your history stays; `/lead-tip resume` starts sooner.")
+}
+
+// pauseLengthWords says how long a pause lasts the way it was asked for:
+// "for 2 weeks", "for 10 days", "until Sunday 10 January 2027".
+func pauseLengthWords(args []string, now, until time.Time, loc *time.Location) string {
+	const day = 24 * time.Hour
+	d := until.Sub(now)
+	if (len(args) > 0 && strings.EqualFold(args[0], "until")) || d%day != 0 {
+		return "until " + until.In(loc).Format("Monday 2 January 2006")
+	}
+	n := int(d / day)
+	if n%7 == 0 {
+		return "for " + strconv.Itoa(n/7) + " " + plural(n/7, "week", "weeks")
+	}
+	return "for " + strconv.Itoa(n) + " " + plural(n, "day", "days")
 }
 
 // parsePause reads how long to pause: nothing (until resumed), "2w", "10d",
@@ -163,6 +202,9 @@ func (b *Bot) resume(ctx context.Context, log *slog.Logger, sc slack.SlashComman
 	if !ok {
 		return msg
 	}
+	if sub.Status == storage.StatusActive && !sub.NextAt.IsZero() {
+		return textMessage("You were not paused: your nudges come " + scheduleWords(sub, loc) + ". Next one: *" + formatWhen(sub.NextAt, loc) + "*.")
+	}
 	sub.Status, sub.PausedUntil = storage.StatusActive, time.Time{}
 	sub.NextAt = nextSlot(weekdays(sub.Days), sub.Minute, loc, b.now())
 	b.scheduleDigest(&sub, loc, b.now())
@@ -173,7 +215,7 @@ func (b *Bot) resume(ctx context.Context, log *slog.Logger, sc slack.SlashComman
 	log.Info("resumed")
 	b.poke()
 	b.homeChanged(ctx, log, sc.UserID)
-	return textMessage("Welcome back. Nudges " + scheduleWords(sub, loc) + "; next one *" + formatWhen(sub.NextAt, loc) + "*.")
+	return textMessage("*Welcome back.* Your nudges come " + scheduleWords(sub, loc) + ". Next one: *" + formatWhen(sub.NextAt, loc) + "*.")
 }
 
 // stop ends the subscription. The history is kept (forget deletes it).
@@ -208,8 +250,8 @@ func (b *Bot) ownSubscription(ctx context.Context, log *slog.Logger, sc slack.Sl
 }
 
 // userChanged keeps a known user's timezone current (Slack sends
-// user_change when a profile changes) and moves their next nudge so that it
-// stays at the same local time.
+// user_change when a profile changes) and moves their next nudge and
+// digest so that they stay at the same local time.
 func (b *Bot) userChanged(ctx context.Context, log *slog.Logger, ev *slackevents.UserChangeEvent) {
 	u, err := b.store.User(ctx, ev.User.ID)
 	if err != nil || ev.User.TZ == "" || u.TZ == ev.User.TZ {
@@ -224,7 +266,11 @@ func (b *Bot) userChanged(ctx context.Context, log *slog.Logger, ev *slackevents
 	if err != nil || sub.Status == storage.StatusStopped {
 		return
 	}
-	sub.NextAt = nextSlot(weekdays(sub.Days), sub.Minute, loadLocation(ev.User.TZ), b.now())
+	loc := loadLocation(ev.User.TZ)
+	sub.NextAt = nextSlot(weekdays(sub.Days), sub.Minute, loc, b.now())
+	if sub.DigestOn { // Friday 16:00 where the user is now; a week sent already stays sent
+		sub.DigestNextAt = nextSlot(digestDay, digestMinute, loc, b.now())
+	}
 	if err := b.store.SaveSubscription(ctx, sub); err != nil {
 		log.Error("could not move the next nudge to the new timezone", keyErr, err)
 		return

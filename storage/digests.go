@@ -10,30 +10,17 @@ import (
 // DueDigests returns up to limit subscriptions (active, digest on) whose
 // weekly digest is due at or before now.
 func (db *DB) DueDigests(ctx context.Context, now time.Time, limit int) ([]Subscription, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+subscriptionColumns+`
-		FROM subscriptions s JOIN users u ON u.id = s.user_id
+	return db.querySubscriptions(ctx, "due digests", `
 		WHERE s.status = 'active' AND s.digest_on = 1 AND s.digest_next_at > 0 AND s.digest_next_at <= ?
 		ORDER BY s.digest_next_at LIMIT ?`, unix(now), limit)
-	if err != nil {
-		return nil, fmt.Errorf("due digests: %w", err)
-	}
-	defer rows.Close()
-	var out []Subscription
-	for rows.Next() {
-		s, err := scanSubscription(rows)
-		if err != nil {
-			return nil, fmt.Errorf("due digests: %w", err)
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }
 
-// ClaimDigest takes ownership of userID's digest for slot: in one
-// transaction it moves digest_next_at from due to next and, if slot is to
-// be sent (send true), records the claim. It returns false if another
-// process moved the digest on first.
-func (db *DB) ClaimDigest(ctx context.Context, userID string, slot, due, next time.Time, send bool) (bool, error) {
+// ClaimDigest takes ownership of userID's digest for slot, which sums up
+// week (WeekOf the slot in the user's timezone): in one transaction
+// it moves digest_next_at from due to next and, if slot is to be sent
+// (send true), records the claim. It returns false if another process
+// moved the digest on first, or week has its digest already.
+func (db *DB) ClaimDigest(ctx context.Context, userID string, week int, slot, due, next time.Time, send bool) (bool, error) {
 	var ok bool
 	err := db.withTx(ctx, func(tx *sql.Tx, now int64) error {
 		res, err := tx.ExecContext(ctx, `UPDATE subscriptions SET digest_next_at = ? WHERE user_id = ? AND digest_next_at = ?`,
@@ -48,8 +35,8 @@ func (db *DB) ClaimDigest(ctx context.Context, userID string, slot, due, next ti
 			ok = true
 			return nil
 		}
-		res, err = tx.ExecContext(ctx, `INSERT INTO digests (user_id, slot, state, claimed_at) VALUES (?, ?, 'claimed', ?)
-			ON CONFLICT DO NOTHING`, userID, unix(slot), now)
+		res, err = tx.ExecContext(ctx, `INSERT INTO digests (user_id, week, slot, state, claimed_at) VALUES (?, ?, ?, 'claimed', ?)
+			ON CONFLICT DO NOTHING`, userID, week, unix(slot), now)
 		if err != nil {
 			return fmt.Errorf("claim digest of %s: %w", userID, err)
 		}
@@ -58,6 +45,23 @@ func (db *DB) ClaimDigest(ctx context.Context, userID string, slot, due, next ti
 		return nil
 	})
 	return ok, err
+}
+
+// UnscheduledDigests returns up to limit active subscriptions with the
+// digest on but no time for it: those from before the digest existed.
+func (db *DB) UnscheduledDigests(ctx context.Context, limit int) ([]Subscription, error) {
+	return db.querySubscriptions(ctx, "unscheduled digests", `
+		WHERE s.status = 'active' AND s.digest_on = 1 AND s.digest_next_at = 0
+		ORDER BY s.user_id LIMIT ?`, limit)
+}
+
+// ScheduleDigest sets userID's next digest to next if it has none yet. It
+// returns false if it had one (set meanwhile by the user or another
+// process).
+func (db *DB) ScheduleDigest(ctx context.Context, userID string, next time.Time) (bool, error) {
+	return db.updateOne(ctx, "schedule digest of "+userID,
+		`UPDATE subscriptions SET updated_at = ?, digest_next_at = ?
+			WHERE user_id = ? AND digest_on = 1 AND digest_next_at = 0`, unix(next), userID)
 }
 
 // FinishDigest records the outcome of userID's digest for slot.

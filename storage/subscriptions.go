@@ -85,23 +85,33 @@ func (db *DB) Subscription(ctx context.Context, userID string) (Subscription, er
 // DueSubscriptions returns up to limit active or paused subscriptions whose
 // next slot is at or before now, earliest first.
 func (db *DB) DueSubscriptions(ctx context.Context, now time.Time, limit int) ([]Subscription, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+subscriptionColumns+`
-		FROM subscriptions s JOIN users u ON u.id = s.user_id
+	return db.querySubscriptions(ctx, "due subscriptions", `
 		WHERE s.status IN ('active', 'paused') AND s.next_at > 0 AND s.next_at <= ?
 		ORDER BY s.next_at LIMIT ?`, unix(now), limit)
+}
+
+// querySubscriptions returns the subscriptions, with their users' timezone,
+// that where (a WHERE clause and what follows it) selects. what names the
+// query in errors.
+func (db *DB) querySubscriptions(ctx context.Context, what, where string, args ...any) ([]Subscription, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+subscriptionColumns+`
+		FROM subscriptions s JOIN users u ON u.id = s.user_id `+where, args...)
 	if err != nil {
-		return nil, fmt.Errorf("due subscriptions: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
 	var out []Subscription
 	for rows.Next() {
 		s, err := scanSubscription(rows)
 		if err != nil {
-			return nil, fmt.Errorf("due subscriptions: %w", err)
+			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 		out = append(out, s)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
 }
 
 // NextDue returns the earliest next slot of any active or paused

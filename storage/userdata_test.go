@@ -25,7 +25,7 @@ func fillUser(t *testing.T, db *DB, user string) {
 	if err := db.RecordTipShown(ctx, user, "tip-1"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.ClaimDigest(ctx, user, t0, time.Time{}, t0.Add(7*24*time.Hour), true); err != nil {
+	if _, err := db.ClaimDigest(ctx, user, 20261116, t0, time.Time{}, t0.Add(7*24*time.Hour), true); err != nil {
 		t.Fatal(err)
 	}
 }
