@@ -83,6 +83,25 @@ func tipMessage(a prompts.Answer, searched bool) message {
 	return message{text: a.Tip.Text, blocks: blocks}
 }
 
+// withoutShare removes the "Share in channel" button from a tip message.
+func withoutShare(msg message) message {
+	for i, blk := range msg.blocks {
+		ab, ok := blk.(*slack.ActionBlock)
+		if !ok || ab.Elements == nil {
+			continue
+		}
+		var kept []slack.BlockElement
+		for _, el := range ab.Elements.ElementSet {
+			if btn, ok := el.(*slack.ButtonBlockElement); ok && btn.ActionID == actionShareTip {
+				continue
+			}
+			kept = append(kept, el)
+		}
+		msg.blocks[i] = slack.NewActionBlock(ab.BlockID, kept...)
+	}
+	return msg
+}
+
 // sharedTipMessage is a tip posted for everyone in a channel, attributed
 // to the person who shared it.
 func sharedTipMessage(userID string, tip prompts.Tip, topic prompts.Topic) message {
@@ -92,7 +111,7 @@ func sharedTipMessage(userID string, tip prompts.Tip, topic prompts.Topic) messa
 	if tip.Try != "" {
 		blocks = append(blocks, section("*Try this week:* "+escape(tip.Try)))
 	}
-	blocks = append(blocks, contextLine(fmt.Sprintf("Shared by %s from Lead Coach · %s · from _%s_",
+	blocks = append(blocks, contextLine(fmt.Sprintf("Shared by %s · Lead Coach tip on %s · based on _%s_",
 		mention(userID), escape(topic.Title), escape(tip.Source.Title))))
 	return message{text: "A tip shared from Lead Coach: " + tip.Text, blocks: blocks}
 }
@@ -124,16 +143,29 @@ func helpMessage(unclear bool) message {
 	return message{text: "How to use /lead-tip", blocks: []slack.Block{section(text)}}
 }
 
+// topicsMessage lists the topics with their one-line summaries, as
+// `leadbot topics` does, in as many sections as Slack's 3000-character
+// limit per section needs.
 func topicsMessage(lib *prompts.Library) message {
-	var lines []string
+	blocks := []slack.Block{
+		section("*Topics you can ask about* (for example `/lead-tip " + lib.Topics[0].ID + "`)"),
+	}
+	var chunk []string
+	size := 0
 	for _, t := range lib.Topics {
-		lines = append(lines, fmt.Sprintf("• `%s` %s", t.ID, escape(t.Title)))
+		line := fmt.Sprintf("• `%s` *%s*: %s", t.ID, escape(t.Title), escape(t.Summary))
+		if size+len(line)+1 > maxSectionText && len(chunk) > 0 {
+			blocks = append(blocks, section(strings.Join(chunk, "\n")))
+			chunk, size = nil, 0
+		}
+		chunk = append(chunk, line)
+		size += len(line) + 1
 	}
-	return message{
-		text: "Topics you can ask about",
-		blocks: []slack.Block{
-			section("*Topics you can ask about* (for example `/lead-tip " + lib.Topics[0].ID + "`)"),
-			section(strings.Join(lines, "\n")),
-		},
+	if len(chunk) > 0 {
+		blocks = append(blocks, section(strings.Join(chunk, "\n")))
 	}
+	return message{text: "Topics you can ask about", blocks: blocks}
 }
+
+// maxSectionText is the most text Slack accepts in one section block.
+const maxSectionText = 3000

@@ -47,7 +47,7 @@ func TestParseCommand(t *testing.T) {
 		{"", command{}},
 		{"   ", command{}},
 		{"help", command{verb: verbHelp, args: []string{}}},
-		{"HELP me", command{verb: verbHelp, args: []string{"me"}}},
+		{"HELP me", command{query: "HELP me", meant: verbHelp}},
 		{"?", command{verb: verbHelp, args: []string{}}},
 		{"topics", command{verb: verbTopics, args: []string{}}},
 		{"delegation", command{query: "delegation"}},
@@ -55,11 +55,54 @@ func TestParseCommand(t *testing.T) {
 		{"helping my team", command{query: "helping my team"}},
 		{"???", command{verb: verbHelp, unclear: true}},
 		{"-- <> !!", command{verb: verbHelp, unclear: true}},
+
+		// A question that starts with a command word is a question.
+		{"stop micromanaging", command{query: "stop micromanaging", meant: verbStop}},
+		{"start delegating", command{query: "start delegating", meant: verbStart}},
+		{"schedule a 1:1 with my report", command{query: "schedule a 1:1 with my report", meant: verbSchedule}},
+		{"help my team keeps missing deadlines", command{query: "help my team keeps missing deadlines", meant: verbHelp}},
+		{"pause before answering in meetings", command{query: "pause before answering in meetings", meant: verbPause}},
+		{"nudge my team to speak up", command{query: "nudge my team to speak up", meant: verbNudge}},
+		{"history of my team's conflicts", command{query: "history of my team's conflicts", meant: verbHistory}},
+		{"export my worries", command{query: "export my worries", meant: verbExport}},
+		{"forget about work at the weekend", command{query: "forget about work at the weekend", meant: verbForget}},
+		{"topics for a first 1:1", command{query: "topics for a first 1:1", meant: verbTopics}},
+		{"resume writing for my team", command{query: "resume writing for my team", meant: verbResume}},
+		{"digest feedback slowly", command{query: "digest feedback slowly", meant: verbDigest}},
+		{"weekly 1:1s feel like status updates", command{query: "weekly 1:1s feel like status updates", meant: verbWeekly}},
+		{"now that I manage my friends", command{query: "now that I manage my friends"}},
+		{"unsubscribe me from drama", command{query: "unsubscribe me from drama", meant: verbStop}},
+
+		// The commands themselves, with what they take.
+		{"stop", command{verb: verbStop, args: []string{}}},
+		{"start", command{verb: verbStart, args: []string{}}},
+		{"start mon,thu 08:45", command{verb: verbStart, args: []string{"mon,thu", "08:45"}}},
+		{"schedule weekdays 4:30pm", command{verb: verbSchedule, args: []string{"weekdays", "4:30pm"}}},
+		{"pause", command{verb: verbPause, args: []string{}}},
+		{"pause 2w", command{verb: verbPause, args: []string{"2w"}}},
+		{"pause 3 weeks", command{verb: verbPause, args: []string{"3", "weeks"}}},
+		{"pause until 2027-01-10", command{verb: verbPause, args: []string{"until", "2027-01-10"}}},
+		{"digest off", command{verb: verbDigest, args: []string{"off"}}},
+		{"DIGEST On", command{verb: verbDigest, args: []string{"On"}}},
+		{"weekly", command{verb: verbWeekly, args: []string{}}},
+		{"weekly fri 15:00", command{verb: verbWeekly, args: []string{"fri", "15:00"}}},
+		{"weekly now", command{verb: verbWeekly, args: []string{"now"}}},
+		{"weekly off", command{verb: verbWeekly, args: []string{"off"}}},
+
+		// Arguments clearly meant for the command, but wrong: the command
+		// answers with an example.
+		{"schedule mon 25:00", command{verb: verbSchedule, args: []string{"mon", "25:00"}}},
+		{"start friday at noonish", command{verb: verbStart, args: []string{"friday", "at", "noonish"}}},
+		{"pause 3x", command{verb: verbPause, args: []string{"3x"}}},
+		{"pause until 10/01/2027", command{verb: verbPause, args: []string{"until", "10/01/2027"}}},
+		{"pause until friday", command{verb: verbPause, args: []string{"until", "friday"}}},
+		{"weekly fri 3.30pm", command{verb: verbWeekly, args: []string{"fri", "3.30pm"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
 			got := parseCommand(tt.text)
-			if got.verb != tt.want.verb || got.query != tt.want.query || got.unclear != tt.want.unclear || strings.Join(got.args, " ") != strings.Join(tt.want.args, " ") {
+			if got.verb != tt.want.verb || got.query != tt.want.query || got.unclear != tt.want.unclear || got.meant != tt.want.meant ||
+				strings.Join(got.args, " ") != strings.Join(tt.want.args, " ") {
 				t.Errorf("parseCommand(%q) = %+v, want %+v", tt.text, got, tt.want)
 			}
 		})

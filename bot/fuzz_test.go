@@ -18,10 +18,13 @@ import (
 
 // FuzzParseCommand: parseCommand never panics, returns a known verb or a
 // query (never both), words without spaces, and is stable: parsing what it
-// returns gives the same command again.
+// returns gives the same command again. Verbs that take nothing have no
+// arguments (anything after them makes a question), digest takes only on
+// or off, and a question's meant verb is the verb it starts with.
 func FuzzParseCommand(f *testing.F) {
 	for _, s := range []string{"", "help", "HELP me", "delegation", "  my team\tmisses\u00a0deadlines ",
-		"???", "start mon,thu 08:45", "pause until 2027-01-10", "\xff\xfe", "<!channel> hi", "now\u200b", "\u202eevil"} {
+		"???", "start mon,thu 08:45", "pause until 2027-01-10", "\xff\xfe", "<!channel> hi", "now\u200b", "\u202eevil",
+		"stop micromanaging", "schedule a 1:1 with my report", "schedule mon 25:00", "pause 3x", "digest on", "weekly now please"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
@@ -34,6 +37,25 @@ func FuzzParseCommand(f *testing.F) {
 		}
 		if c.unclear && (c.verb != verbHelp || len(c.args) != 0) {
 			t.Fatalf("unclear command %+v is not plain help", c)
+		}
+		switch c.verb {
+		case verbHelp, verbTopics, verbResume, verbStop, verbNudge, verbHistory, verbExport, verbForget:
+			if len(c.args) != 0 {
+				t.Fatalf("%s takes nothing, got %q", c.verb, c.args)
+			}
+		case verbDigest:
+			if len(c.args) > 1 || (len(c.args) == 1 && !strings.EqualFold(c.args[0], "on") && !strings.EqualFold(c.args[0], "off")) {
+				t.Fatalf("digest takes on or off, got %q", c.args)
+			}
+		}
+		if c.meant != "" {
+			if c.query == "" || !verbs[c.meant] {
+				t.Fatalf("meant %q without a question: %+v", c.meant, c)
+			}
+			first, _, _ := strings.Cut(strings.ToLower(c.query), " ")
+			if first != c.meant && verbAliases[first] != c.meant {
+				t.Fatalf("question %q does not start with %q", c.query, c.meant)
+			}
 		}
 		for _, a := range c.args {
 			if a == "" || strings.ContainsFunc(a, unicode.IsSpace) {
@@ -57,7 +79,7 @@ func FuzzParseCommand(f *testing.F) {
 		}
 		// Round trip.
 		again := parseCommand(strings.Join(append([]string{c.verb}, c.args...), " ") + c.query)
-		if again.verb != c.verb || again.query != c.query || !slices.Equal(again.args, c.args) {
+		if again.verb != c.verb || again.query != c.query || again.meant != c.meant || !slices.Equal(again.args, c.args) {
 			t.Fatalf("not stable: %+v, then %+v", c, again)
 		}
 	})

@@ -47,7 +47,7 @@ func (b *Bot) history(ctx context.Context, log *slog.Logger, userID string) mess
 	}
 	u, _ := b.store.User(ctx, userID)
 	loc := loadLocation(u.TZ)
-	blocks := []slack.Block{section(fmt.Sprintf("*Your last %d nudges*", len(ds)))}
+	blocks := []slack.Block{section(fmt.Sprintf("*Your last %d %s*", len(ds), plural(len(ds), "nudge", "nudges")))}
 	for _, d := range ds {
 		title := d.NudgeID
 		if n, ok := b.lib.Nudge(d.NudgeID); ok {
@@ -67,7 +67,7 @@ func (b *Bot) history(ctx context.Context, log *slog.Logger, userID string) mess
 		}
 		blocks = append(blocks, section(line))
 	}
-	return message{text: "Your last nudges", blocks: blocks}
+	return message{text: "Your last " + plural(len(ds), "nudge", "nudges"), blocks: blocks}
 }
 
 func outcomeWords(d storage.Delivery) string {

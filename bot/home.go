@@ -195,11 +195,13 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// tipOfTheDay is the same for a user all day, and changes each day.
+// tipOfTheDay is the same for a user all day, and changes each day. It is
+// one of the tips for managers, never one for people not yet managing.
 func (b *Bot) tipOfTheDay(userID string, now time.Time, loc *time.Location) prompts.Answer {
 	h := fnv.New32a()
 	h.Write([]byte(userID + now.In(loc).Format("2006-01-02")))
-	tip := b.lib.Tips[int(h.Sum32()%uint32(len(b.lib.Tips)))]
+	tips := b.lib.ManagerTips()
+	tip := tips[int(h.Sum32()%uint32(len(tips)))]
 	topic, _ := b.lib.Topic(tip.Topic)
 	return prompts.Answer{Tip: tip, Topic: topic, Matched: true}
 }

@@ -34,6 +34,8 @@ func (b *Bot) handleInteraction(ctx context.Context, log *slog.Logger, env *enve
 		b.homeButton(ctx, log, cb, act)
 	case actionForgetConfirm:
 		b.forgetConfirmed(ctx, log, cb)
+	case actionForgetCancel:
+		b.forgetCancelled(ctx, log, cb)
 	default:
 		log.Debug("unknown action ignored")
 	}

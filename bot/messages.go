@@ -9,7 +9,11 @@ const (
 
 const msgTipGone = "That tip is no longer in the library. Try `/lead-tip` for a fresh one."
 
-const msgStrayDM = "Thanks for the message. I keep what you write here with your nudges for two days after each one; " +
-	"this one I have not stored. Here is a tip that may fit, and `/lead-tip help` shows what else I can do."
+const msgStrayDM = "I only keep messages that answer a nudge, so I have not stored this one. " +
+	"To ask me something, type `/lead-tip your question`."
+
+// strayTipMin is the length from which a stray DM gets a tip as well: a
+// "thanks!" is not a question.
+const strayTipMin = 20
 
 const msgNotYours = "That button belongs to someone else's nudge, so I left it alone. Your own nudges are in your DMs with me."

@@ -38,7 +38,7 @@ func nudgeMessage(n prompts.Nudge, d storage.Delivery, note string) message {
 		button(actionNudgeNotYet, "Not yet", id),
 		button(actionNudgeSkip, "Skip", id),
 	))
-	return message{text: "Your challenge this week: " + n.Title, blocks: blocks}
+	return message{text: "New challenge: " + n.Title, blocks: blocks}
 }
 
 func nudgeBody(n prompts.Nudge, d storage.Delivery) []slack.Block {
@@ -71,7 +71,7 @@ func nudgeAnswered(n prompts.Nudge, d storage.Delivery, loc *time.Location) mess
 		line = ":speech_balloon: *Answered in the thread.* Thank you."
 	}
 	blocks = append(blocks, section(line))
-	return message{text: "Your challenge this week: " + n.Title, blocks: blocks}
+	return message{text: "New challenge: " + n.Title, blocks: blocks}
 }
 
 // followupMessage is the one gentle reminder in a nudge's thread.

@@ -32,7 +32,11 @@ func (b *Bot) nudgeButton(ctx context.Context, log *slog.Logger, env *envelope, 
 	loc := loadLocation(u.TZ)
 	var reaskAt time.Time
 	if outcome == storage.OutcomeNotYet {
-		reaskAt = addWorkingDays(b.now(), 2, loc)
+		minute, days := defaultMinute, weekdays(0) // a nudge asked for with /lead-tip nudge, without a schedule
+		if sub, err := b.store.Subscription(ctx, cb.User.ID); err == nil && sub.Status != storage.StatusStopped {
+			minute, days = sub.Minute, weekdays(sub.Days)
+		}
+		reaskAt = reaskTime(b.now(), minute, days, loc)
 	}
 	d, changed, err := b.store.SetOutcome(ctx, cb.User.ID, id, outcome, reaskAt)
 	env.ack(nil)
@@ -63,6 +67,28 @@ func (b *Bot) nudgeButton(ctx context.Context, log *slog.Logger, env *envelope, 
 		b.poke()
 	}
 	b.homeChanged(ctx, log, cb.User.ID)
+}
+
+// reaskGap separates a re-ask from the scheduled nudge of the same day.
+const reaskGap = 3 * 60 // minutes
+
+// reaskTime is when a nudge answered "Not yet" at now comes back: two
+// working days later, at the user's usual nudge time (minute of the day in
+// loc), so it arrives when they are used to hearing from the bot rather
+// than at whatever time they happened to press the button. On one of the
+// user's nudge days (days) it comes reaskGap later, or earlier near
+// midnight, so that two challenges do not arrive in the same minute.
+func reaskTime(now time.Time, minute int, days weekdays, loc *time.Location) time.Time {
+	day := addWorkingDays(now, 2, loc)
+	if days.has(day.Weekday()) {
+		if minute+reaskGap < 24*60 {
+			minute += reaskGap
+		} else {
+			minute -= reaskGap
+		}
+	}
+	y, m, d := day.Date()
+	return time.Date(y, m, d, minute/60, minute%60, 0, 0, loc)
 }
 
 // isNudgeAnswer reports whether actionID is one of a nudge's buttons.

@@ -39,7 +39,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 func nudgeMessages(fake *slackfake.Server, user string) []slackfake.Message {
 	var out []slackfake.Message
 	for _, m := range fake.Messages("D" + user) {
-		if m.ThreadTS == "" && strings.HasPrefix(m.Text, "Your challenge") {
+		if m.ThreadTS == "" && strings.HasPrefix(m.Text, "New challenge") {
 			out = append(out, m)
 		}
 	}
@@ -297,7 +297,8 @@ func TestE2ECatchup(t *testing.T) {
 
 // TestE2ERepliesAndReminders: a DM within 48 hours counts as the reply; a
 // later one does not. No answer in two working days gives one follow-up.
-// "Not yet" asks again two working days later.
+// "Not yet" asks again two working days later, at the usual nudge time
+// (09:30 for someone with no schedule).
 func TestE2ERepliesAndReminders(t *testing.T) {
 	clock := newClock(time.Date(2026, 11, 20, 10, 0, 0, 0, berlin)) // a Friday
 	env := newEnv(t, clock)
@@ -351,18 +352,19 @@ func TestE2ERepliesAndReminders(t *testing.T) {
 		t.Errorf("%d follow-ups, want exactly 1", n)
 	}
 
-	// Ben presses Not yet on Friday 27th: asked again on Tuesday 1 December.
+	// Ben presses Not yet on Friday 27th at 11:00: asked again on Tuesday
+	// 1 December at 09:30, the default nudge time (he has no schedule).
 	clock.Set(time.Date(2026, 11, 27, 11, 0, 0, 0, berlin))
 	click(t, env.fake, slackfake.Click{UserID: "U0BEN", ActionID: actionNudgeNotYet, Blocks: ben.Blocks, ChannelID: ben.Channel, MessageTS: ben.TS})
 	waitFor(t, "the Not yet update", func() bool {
 		for _, m := range env.fake.Messages(ben.Channel) {
 			if m.TS == ben.TS && m.Edited {
-				return strings.Contains(slackfake.VisibleText(m.Text, m.Blocks), "Tuesday 1 December at 11:00")
+				return strings.Contains(slackfake.VisibleText(m.Text, m.Blocks), "Tuesday 1 December at 09:30")
 			}
 		}
 		return false
 	})
-	clock.Set(time.Date(2026, 12, 1, 11, 1, 0, 0, berlin))
+	clock.Set(time.Date(2026, 12, 1, 9, 31, 0, 0, berlin))
 	waitFor(t, "the re-ask", func() bool { return len(nudgeMessages(env.fake, "U0BEN")) == 2 })
 	again := nudgeMessages(env.fake, "U0BEN")[1]
 	if !strings.Contains(slackfake.VisibleText(again.Text, again.Blocks), "Back to this one") {
@@ -399,7 +401,7 @@ func TestE2ERecoverInterruptedDeliveries(t *testing.T) {
 	}
 	// The first one reached Slack before the "crash".
 	api := slack.New("xoxb-test", slack.OptionAPIURL(env.fake.APIURL()))
-	_, postedTS, err := api.PostMessage("DU0POSTED", slack.MsgOptionText("Your challenge this week: Delegate one task end to end", false),
+	_, postedTS, err := api.PostMessage("DU0POSTED", slack.MsgOptionText("New challenge: Delegate one task end to end", false),
 		slack.MsgOptionMetadata(nudgeMetadata(claimed[0].ID)))
 	if err != nil {
 		t.Fatal(err)

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -89,13 +91,17 @@ func (b *Bot) handleMessage(ctx context.Context, log *slog.Logger, env *envelope
 }
 
 // thank answers the first reply to a nudge in its thread: one sentence, and
-// a tip related to what the user wrote, or to the nudge's topic.
+// a tip on the nudge's own topic (what the user is working on), or, for a
+// nudge no longer in the library, one related to what they wrote.
 func (b *Bot) thank(ctx context.Context, log *slog.Logger, d storage.Delivery, text string) {
 	var tip *prompts.Answer
-	if a := b.lib.Answer(text, nil); a.Matched {
-		tip = &a
-	} else if n, ok := b.nudgeFor(d); ok {
+	if n, ok := b.nudgeFor(d); ok {
 		if a, ok := b.lib.Another(n.Topic, "", nil); ok {
+			tip = &a
+		}
+	}
+	if tip == nil {
+		if a := b.lib.Answer(text, nil); a.Matched {
 			tip = &a
 		}
 	}
@@ -106,11 +112,15 @@ func (b *Bot) thank(ctx context.Context, log *slog.Logger, d storage.Delivery, t
 }
 
 // answerStrayDM answers a DM that is not about a recent nudge: it is not
-// stored, and the user gets the tip that best fits what they wrote.
+// stored, and the user is told so; a message long enough to be a question
+// also gets the tip that best fits it (without "Share in channel", which
+// has no channel to share to in a DM).
 func (b *Bot) answerStrayDM(ctx context.Context, log *slog.Logger, ev *slackevents.MessageEvent) {
-	a := b.lib.Answer(ev.Text, nil)
-	msg := tipMessage(a, true)
-	msg.blocks = append([]slack.Block{section(msgStrayDM)}, msg.blocks...)
+	msg := textMessage(msgStrayDM)
+	if utf8.RuneCountInString(strings.TrimSpace(ev.Text)) >= strayTipMin {
+		tip := withoutShare(tipMessage(b.lib.Answer(ev.Text, nil), true))
+		msg.blocks = append(msg.blocks, tip.blocks...)
+	}
 	opts := msg.options()
 	if ev.ThreadTimeStamp != "" {
 		opts = append(opts, slack.MsgOptionTS(ev.ThreadTimeStamp))

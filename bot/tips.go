@@ -45,8 +45,9 @@ func (h tipHistory) count(id string) int { return h.times[id] }
 func (h tipHistory) seen(id string) bool { return h.times[id] > h.least }
 
 // tipReply answers a search, or with an empty query gives the tip the user
-// has seen least, and remembers what was shown.
-func (b *Bot) tipReply(ctx context.Context, log *slog.Logger, userID, query string) message {
+// has seen least, and remembers what was shown. A hint, if any, is added
+// as a line below the tip.
+func (b *Bot) tipReply(ctx context.Context, log *slog.Logger, userID, query, hint string) message {
 	h := b.tipHistory(ctx, log, userID)
 	var a prompts.Answer
 	if strings.TrimSpace(query) == "" {
@@ -55,7 +56,13 @@ func (b *Bot) tipReply(ctx context.Context, log *slog.Logger, userID, query stri
 		a = b.lib.Answer(query, h.seen)
 	}
 	b.shown(ctx, log, userID, a)
-	return tipMessage(a, query != "")
+	msg := tipMessage(a, query != "")
+	if hint != "" {
+		// Above the buttons, which stay last.
+		last := len(msg.blocks) - 1
+		msg.blocks = append(msg.blocks[:last:last], contextLine(hint), msg.blocks[last])
+	}
+	return msg
 }
 
 // shown records that a tip was shown; failing to record is logged, not

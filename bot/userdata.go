@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -13,8 +14,11 @@ import (
 	"github.com/leadcoach/leadbot/storage"
 )
 
-// Action id of the "Delete everything" confirmation button.
-const actionForgetConfirm = "forget_confirm"
+// Action ids of the forget confirmation's buttons.
+const (
+	actionForgetConfirm = "forget_confirm"
+	actionForgetCancel  = "forget_cancel"
+)
 
 // exportFormat names the export's layout; bump it when the layout changes.
 const exportFormat = "leadbot-export/1"
@@ -161,15 +165,26 @@ func (b *Bot) exportCommand(ctx context.Context, log *slog.Logger, sc slack.Slas
 	return textMessage(fmt.Sprintf("Sent: your data (%d nudges, %d replies) is in our DM as a JSON file.", len(data.Deliveries), len(data.Replies)))
 }
 
-// forgetCommand asks for confirmation before deleting everything.
+// forgetCommand asks for confirmation before deleting everything. It is
+// ephemeral, so only the person who typed it sees its buttons; and both
+// buttons act on whoever presses them, whatever their value says.
 func forgetCommand() message {
-	text := "*Delete everything Lead Coach stores about you?* Your schedule, every nudge and what you answered, " +
-		"the tips you have seen and your weekly summaries. This cannot be undone. `/lead-tip export` first if you want a copy."
+	text := "*Delete everything Lead Coach stores about you?* That is your schedule, every nudge and what you answered, " +
+		"your replies to team questions, the tips you have seen and your weekly summaries. " +
+		"Team channels you set up keep their weekly question, no longer linked to you. " +
+		"Messages already in Slack stay where they are. This cannot be undone: `/lead-tip export` first if you want a copy."
 	confirm := button(actionForgetConfirm, "Delete everything", "forget")
 	confirm.Style = slack.StyleDanger
 	return message{text: "Delete everything Lead Coach stores about you?", blocks: []slack.Block{
-		section(text), slack.NewActionBlock("forget_actions", confirm),
+		section(text), slack.NewActionBlock("forget_actions", confirm, button(actionForgetCancel, "Cancel", "cancel")),
 	}}
+}
+
+// forgetCancelled answers Cancel: the question is replaced, nothing is
+// deleted.
+func (b *Bot) forgetCancelled(ctx context.Context, log *slog.Logger, cb slack.InteractionCallback) {
+	log.Info("forget cancelled")
+	b.replaceOriginal(ctx, log, cb, textMessage("Nothing deleted."))
 }
 
 // forgetConfirmed deletes every row about the user who pressed the
@@ -184,17 +199,55 @@ func (b *Bot) forgetConfirmed(ctx context.Context, log *slog.Logger, cb slack.In
 		}
 		return
 	}
-	log.Info("user data deleted", "nudges", f.Nudges, "replies", f.Replies, "tips", f.TipsSeen)
+	log.Info("user data deleted", "nudges", f.Nudges, "replies", f.Replies, "tips", f.TipsSeen,
+		"team_replies", f.TeamReplies, "team_channels", f.TeamChannels)
 	b.publishHome(ctx, log, cb.User.ID, nil)
-	text := fmt.Sprintf("Done: I deleted %d %s, %d %s, %d %s seen, %d weekly %s, %d team %s%s%s. Nothing about you is left. `/lead-tip start` any time to begin again.",
-		f.Nudges, plural(int(f.Nudges), "nudge", "nudges"), f.Replies, plural(int(f.Replies), "reply", "replies"),
-		f.TipsSeen, plural(int(f.TipsSeen), "tip", "tips"), f.Digests, plural(int(f.Digests), "summary", "summaries"),
-		f.Other, plural(int(f.Other), "record", "records"),
-		map[bool]string{true: ", your schedule", false: ""}[f.Subscription],
-		map[bool]string{true: " and your profile", false: ""}[f.Profile])
-	msg := textMessage(text)
+	b.replaceOriginal(ctx, log, cb, textMessage(forgottenWords(f)))
+}
+
+// forgottenWords says what Forget deleted, naming only what there was:
+// "Done: I deleted 3 nudges, 2 replies, 1 tip seen, your schedule and
+// your profile."
+func forgottenWords(f storage.Forgotten) string {
+	var parts []string
+	count := func(n int64, one, many string) {
+		if n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, plural(int(n), one, many)))
+		}
+	}
+	count(f.Nudges, "nudge", "nudges")
+	count(f.Replies, "reply", "replies")
+	count(f.TipsSeen, "tip seen", "tips seen")
+	count(f.Digests, "weekly summary", "weekly summaries")
+	count(f.TeamReplies, "reply to a team question", "replies to team questions")
+	if f.Subscription {
+		parts = append(parts, "your schedule")
+	}
+	if f.Profile {
+		parts = append(parts, "your profile")
+	}
+	var text string
+	switch len(parts) {
+	case 0:
+		text = "There was nothing stored about you, so there was nothing to delete."
+	case 1:
+		text = "Done: I deleted " + parts[0] + "."
+	default:
+		text = "Done: I deleted " + strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1] + "."
+	}
+	switch {
+	case f.TeamChannels == 1:
+		text += " The team channel you set up keeps its weekly question, no longer linked to you."
+	case f.TeamChannels > 1:
+		text += fmt.Sprintf(" The %d team channels you set up keep their weekly question, no longer linked to you.", f.TeamChannels)
+	}
+	return text + " `/lead-tip start` any time to begin again."
+}
+
+// replaceOriginal replaces the message whose button was pressed.
+func (b *Bot) replaceOriginal(ctx context.Context, log *slog.Logger, cb slack.InteractionCallback, msg message) {
 	opts := append(msg.options(), slack.MsgOptionReplaceOriginal(cb.ResponseURL))
 	if _, _, err := b.api.PostMessageContext(ctx, "", opts...); err != nil {
-		log.Warn("could not confirm the deletion", keyErr, withoutURL(err))
+		log.Warn("could not replace the message", keyErr, withoutURL(err))
 	}
 }

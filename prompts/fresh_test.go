@@ -2,15 +2,19 @@ package prompts
 
 import "testing"
 
-// Asking again and again goes through every tip once before any repeats,
-// and then starts a second round.
+// Asking again and again goes through every tip for managers once before
+// any repeats, and then starts a second round; tips for people not yet
+// managing never come unasked.
 func TestFreshCyclesThroughLibrary(t *testing.T) {
 	lib := loadTest(t)
 	times := map[string]int{}
 	count := func(id string) int { return times[id] }
 	for round := 1; round <= 2; round++ {
-		for i := range lib.Tips {
+		for i := range lib.ManagerTips() {
 			a := lib.Fresh("U1", count)
+			if a.Tip.Audience != "" {
+				t.Fatalf("round %d, ask %d: got %s, a tip for audience %q", round, i+1, a.Tip.ID, a.Tip.Audience)
+			}
 			if times[a.Tip.ID] != round-1 {
 				t.Fatalf("round %d, ask %d: got %s, already shown %d times", round, i+1, a.Tip.ID, times[a.Tip.ID])
 			}

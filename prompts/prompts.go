@@ -46,7 +46,15 @@ type Tip struct {
 	Text   string   `json:"text"`
 	Try    string   `json:"try,omitempty"` // one thing to do this week
 	Source Source   `json:"source"`
+	// Audience is empty for tips for managers, or AudienceAspiring for a
+	// tip that only makes sense before becoming one ("tell your manager
+	// you want to lead"): those are found by search but never offered
+	// unasked.
+	Audience string `json:"audience,omitempty"`
 }
+
+// AudienceAspiring marks a tip for people who are not managers yet.
+const AudienceAspiring = "aspiring"
 
 // Nudge is a small challenge for the week, sent to a subscribed manager.
 type Nudge struct {
@@ -81,6 +89,7 @@ type Library struct {
 	tipIndex   map[string]int
 	nudgeIndex map[string]int
 	search     *index
+	managers   []Tip // the tips for managers, in library order
 }
 
 // Load reads the embedded content. It returns an error if any record is
@@ -124,8 +133,19 @@ func LoadFS(fsys fs.FS) (*Library, error) {
 	lib.tipIndex = indexBy(lib.Tips, func(t Tip) string { return t.ID })
 	lib.nudgeIndex = indexBy(lib.Nudges, func(n Nudge) string { return n.ID })
 	lib.search = newIndex(lib, syn)
+	for _, t := range lib.Tips {
+		if t.Audience == "" {
+			lib.managers = append(lib.managers, t)
+		}
+	}
 	return lib, nil
 }
+
+// ManagerTips returns the tips to offer someone who did not ask for
+// anything in particular (a tip without words, the tip of the day): every
+// tip except those for people not yet managing. Callers must not modify
+// the slice.
+func (l *Library) ManagerTips() []Tip { return l.managers }
 
 func readJSON(fsys fs.FS, name string, dst any) error {
 	b, err := fs.ReadFile(fsys, name)

@@ -61,6 +61,43 @@ func TestLibraryContent(t *testing.T) {
 	}
 }
 
+// Career-path tips that only make sense before becoming a manager are
+// marked, so they are never offered unasked, and still found by search.
+func TestAspiringTips(t *testing.T) {
+	lib := loadTest(t)
+	aspiring := []string{"career-path-check-motivation", "career-path-small-roles", "career-path-lateral-moves",
+		"career-path-say-you-want-it", "career-path-gradual-responsibility"}
+	for _, id := range aspiring {
+		tip, ok := lib.Tip(id)
+		if !ok || tip.Audience != AudienceAspiring {
+			t.Errorf("tip %s: audience %q, want %q", id, tip.Audience, AudienceAspiring)
+		}
+	}
+	for _, id := range []string{"career-path-stay-technical", "career-path-support-ic-paths"} {
+		if tip, _ := lib.Tip(id); tip.Audience != "" {
+			t.Errorf("tip %s is for managers too, but marked %q", id, tip.Audience)
+		}
+	}
+	for _, tip := range lib.ManagerTips() {
+		if tip.Audience != "" {
+			t.Errorf("ManagerTips includes %s (audience %q)", tip.ID, tip.Audience)
+		}
+	}
+	if got, want := len(lib.ManagerTips()), len(lib.Tips)-len(aspiring); got != want {
+		t.Errorf("%d tips for managers, want %d", got, want)
+	}
+	// Search still finds them.
+	found := false
+	for _, r := range lib.Search("how do I tell my manager I want to become a team lead", 5) {
+		if r.Tip.Audience == AudienceAspiring {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("a question from someone who wants to become a manager finds no tip for them")
+	}
+}
+
 // Every cited article must be one of the real source files, with its title.
 // The articles live outside this repository (../shared/articles beside the
 // checkout, as on every developer machine and in CI).
@@ -102,6 +139,12 @@ func TestValidateRejectsBadRecords(t *testing.T) {
 		{"nudge without question", func(l *Library) { l.Nudges[0].Question = "" }, "question is required"},
 		{"too many keywords", func(l *Library) { l.Topics[0].Keywords = make([]string, 16) }, "at most 15"},
 		{"empty keyword", func(l *Library) { l.Topics[0].Keywords = []string{"ok", " "} }, "keyword is required"},
+		{"unknown audience", func(l *Library) { l.Tips[0].Audience = "executives" }, `audience "executives"`},
+		{"only aspiring tips", func(l *Library) {
+			for i := range l.Tips {
+				l.Tips[i].Audience = AudienceAspiring
+			}
+		}, "at least one for managers"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -91,6 +91,7 @@ func (l *Library) validate() error {
 
 	seen := map[string]bool{}
 	perTopic := map[string]int{}
+	forManagers := 0
 	for _, t := range l.Tips {
 		checkID("tips.json", t.ID, seen)
 		checkTopic("tips.json", t.ID, t.Topic)
@@ -103,7 +104,16 @@ func (l *Library) validate() error {
 		checkText("tips.json", t.ID, "text", t.Text, MaxTipText, true)
 		checkText("tips.json", t.ID, "try", t.Try, MaxTipTry, false)
 		checkSource("tips.json", t.ID, t.Source)
+		if t.Audience != "" && t.Audience != AudienceAspiring {
+			bad("tips.json", t.ID, "audience %q must be empty or %q", t.Audience, AudienceAspiring)
+		}
+		if t.Audience == "" {
+			forManagers++
+		}
 		perTopic[t.Topic]++
+	}
+	if len(l.Tips) > 0 && forManagers == 0 {
+		bad("tips.json", "-", "every tip is for aspiring managers; a tip without words needs at least one for managers")
 	}
 	for _, t := range l.Topics {
 		if perTopic[t.ID] < MinPerTopic {

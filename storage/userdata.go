@@ -118,8 +118,12 @@ func (db *DB) exportTeam(ctx context.Context, userID string, out *UserData) erro
 
 // Forgotten counts what Forget deleted.
 type Forgotten struct {
-	Nudges, Replies, TipsSeen, Digests, Other int64
-	Profile, Subscription                     bool
+	Nudges, Replies, TipsSeen, Digests int64
+	// TeamReplies are the user's replies to weekly team questions;
+	// TeamChannels the channels they set up, which keep their prompt
+	// without the user's id.
+	TeamReplies, TeamChannels int64
+	Profile, Subscription     bool
 }
 
 // Forget deletes every row about userID, in one transaction: all or
@@ -152,11 +156,13 @@ func (db *DB) Forget(ctx context.Context, userID string) (Forgotten, error) {
 			return err
 		}
 		f.Subscription = n > 0
-		for _, q := range forgetOther {
-			if n, err = del(q); err != nil {
-				return err
-			}
-			f.Other += n
+		// Weekly team prompts (channels.go): the user's thread replies go; a
+		// channel they set up keeps its prompt for the team, without their id.
+		if f.TeamReplies, err = del(`DELETE FROM team_replies WHERE user_id = ?`); err != nil {
+			return err
+		}
+		if f.TeamChannels, err = del(`UPDATE team_channels SET owner_id = '' WHERE owner_id = ?`); err != nil {
+			return err
 		}
 		if n, err = del(`DELETE FROM users WHERE id = ?`); err != nil {
 			return err
@@ -168,13 +174,4 @@ func (db *DB) Forget(ctx context.Context, userID string) (Forgotten, error) {
 		return Forgotten{}, err
 	}
 	return f, nil
-}
-
-// forgetOther are the statements that remove the user from tables outside
-// the nudge flow (each takes the user id as its one argument).
-var forgetOther = []string{
-	// Weekly team prompts (channels.go): the user's thread replies go; a
-	// channel they set up keeps its prompt for the team, without their id.
-	`DELETE FROM team_replies WHERE user_id = ?`,
-	`UPDATE team_channels SET owner_id = '' WHERE owner_id = ?`,
 }

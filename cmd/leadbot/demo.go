@@ -173,10 +173,11 @@ func (d *demo) play(ctx context.Context) error {
 		{at(23, 10, 5), func() error { return d.slash(ctx, demoManager, demoChannel, "weekly fri 15:00") }},
 		{at(25, 9, 30), func() error { return d.waitNudges(ctx, 2) }},
 		{at(25, 9, 40), func() error { return d.press(ctx, demoManager, d.nudge(1), "nudge_not_yet") }},
+		// Friday's nudge, then Wednesday's "Not yet" back, three hours apart.
 		{at(27, 9, 30), func() error { return d.waitNudges(ctx, 3) }},
-		{at(27, 9, 41), func() error { return d.waitNudges(ctx, 4) }}, // Wednesday's "Not yet" comes back
-		{at(27, 11, 0), func() error { return d.press(ctx, demoManager, d.nudge(3), "nudge_done") }},
 		{at(27, 11, 5), func() error { return d.press(ctx, demoManager, d.nudge(2), "nudge_skip") }},
+		{at(27, 12, 30), func() error { return d.waitNudges(ctx, 4) }},
+		{at(27, 13, 0), func() error { return d.press(ctx, demoManager, d.nudge(3), "nudge_done") }},
 		{at(27, 15, 0), func() error { return d.waitTeamPrompt(ctx) }},
 		{at(27, 15, 20), func() error {
 			return d.reply(ctx, demoLeo, d.teamPrompt(), "Zoe untangled the flaky deploy test. Saved us hours!")
@@ -244,7 +245,7 @@ func waitUntil(ctx context.Context, what string, cond func() bool) error {
 func (d *demo) nudges() []slackfake.Message {
 	var out []slackfake.Message
 	for _, m := range d.fake.Messages("D" + demoManager) {
-		if m.ThreadTS == "" && strings.HasPrefix(m.Text, "Your challenge") {
+		if m.ThreadTS == "" && strings.HasPrefix(m.Text, "New challenge") {
 			out = append(out, m)
 		}
 	}
@@ -352,7 +353,7 @@ func (d *demo) press(ctx context.Context, user string, m slackfake.Message, acti
 			label = b.Text
 		}
 	}
-	d.print(d.hhmm()+"  ", "       ", fmt.Sprintf("%s presses [%s] on “%s”", demoNames[user], label, strings.TrimPrefix(m.Text, "Your challenge this week: ")))
+	d.print(d.hhmm()+"  ", "       ", fmt.Sprintf("%s presses [%s] on “%s”", demoNames[user], label, strings.TrimPrefix(m.Text, "New challenge: ")))
 	updates := len(d.fake.Calls("chat.update"))
 	id, err := d.fake.ClickButton(ctx, slackfake.Click{UserID: user, ActionID: action, Blocks: m.Blocks, ChannelID: m.Channel, MessageTS: m.TS})
 	if err != nil {

@@ -54,7 +54,7 @@ func ask(t *testing.T, fake *slackfake.Server, user, text string) string {
 func topNudges(fake *slackfake.Server, user string) []slackfake.Message {
 	var out []slackfake.Message
 	for _, m := range fake.Messages("D" + user) {
-		if m.ThreadTS == "" && strings.HasPrefix(m.Text, "Your challenge") {
+		if m.ThreadTS == "" && strings.HasPrefix(m.Text, "New challenge") {
 			out = append(out, m)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -104,6 +105,21 @@ func TestTipCommand(t *testing.T) {
 				t.Errorf("stdout = %q, want it to contain %q", stdout.String(), tt.want)
 			}
 		})
+	}
+}
+
+// The text output names the article by its title only; the file it is kept
+// in is for --json.
+func TestTipNamesArticleWithoutFile(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), []string{"leadbot", "tip", "delegation"}, env(nil), &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout.String(), "· from \"") {
+		t.Errorf("stdout lacks the article title:\n%s", stdout.String())
+	}
+	if regexp.MustCompile(`\.txt|[0-9a-f]{16}`).MatchString(stdout.String()) {
+		t.Errorf("stdout shows the article's file name:\n%s", stdout.String())
 	}
 }
 

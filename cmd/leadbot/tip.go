@@ -33,7 +33,8 @@ func tipCommand(args []string, stdout io.Writer) error {
 	query := strings.Join(fs.Args(), " ")
 	var a prompts.Answer
 	if strings.TrimSpace(query) == "" {
-		tip := lib.Tips[rand.IntN(len(lib.Tips))]
+		tips := lib.ManagerTips() // as /lead-tip without words
+		tip := tips[rand.IntN(len(tips))]
 		t, _ := lib.Topic(tip.Topic)
 		a = prompts.Answer{Tip: tip, Topic: t, Matched: true}
 	} else {
@@ -62,7 +63,7 @@ func tipCommand(args []string, stdout io.Writer) error {
 		fmt.Fprintln(stdout, wrap("Try this week: "+a.Tip.Try, 72))
 	}
 	fmt.Fprintln(stdout)
-	fmt.Fprintf(stdout, "  %s · from %q (%s)\n", a.Topic.Title, a.Tip.Source.Title, a.Tip.Source.File)
+	fmt.Fprintf(stdout, "  %s · from %q\n", a.Topic.Title, a.Tip.Source.Title)
 	if len(a.Suggestions) > 0 {
 		var ids []string
 		for _, t := range a.Suggestions {
