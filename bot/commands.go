@@ -114,7 +114,7 @@ func takesArgs(verb string, args []string) bool {
 		return len(args) == 1 && (arg == "on" || arg == "off")
 	case verbWeekly:
 		switch strings.ToLower(args[0]) {
-		case "now", "off", "stop", "disable":
+		case "now", "off", "stop", "disable", "show", "status", "?":
 			return len(args) == 1
 		case "on", "start":
 			if args = args[1:]; len(args) == 0 {

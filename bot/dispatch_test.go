@@ -88,6 +88,8 @@ func TestParseCommand(t *testing.T) {
 		{"weekly fri 15:00", command{verb: verbWeekly, args: []string{"fri", "15:00"}}},
 		{"weekly now", command{verb: verbWeekly, args: []string{"now"}}},
 		{"weekly off", command{verb: verbWeekly, args: []string{"off"}}},
+		{"weekly status", command{verb: verbWeekly, args: []string{"status"}}},
+		{"weekly show", command{verb: verbWeekly, args: []string{"show"}}},
 
 		// Arguments clearly meant for the command, but wrong: the command
 		// answers with an example.

@@ -28,7 +28,7 @@ func (b *Bot) weekly(ctx context.Context, log *slog.Logger, sc slack.SlashComman
 		sub = strings.ToLower(cmd.args[0])
 	}
 	switch sub {
-	case "":
+	case "", "show", "status", "?":
 		return b.weeklyShow(ctx, log, sc.ChannelID)
 	case "off", "stop", "disable":
 		return b.weeklyOff(ctx, log, sc)
@@ -217,7 +217,7 @@ func (b *Bot) checkMayChange(ctx context.Context, log *slog.Logger, userID strin
 	if !ok {
 		log.Info("weekly change refused", "action", action, "owner", c.OwnerID)
 		return textMessage("Only " + mention(c.OwnerID) + ", who set up this channel's weekly prompt, a workspace admin or owner, " +
-			"or a Lead Coach admin can change it or turn it off. If you would like a different day or time, ask " +
+			"or a Lead Coach admin can change it, post one early or turn it off. If you would like a different day or time, ask " +
 			mention(c.OwnerID) + "."), false
 	}
 	return message{}, true

@@ -105,9 +105,18 @@ func pauseWords(reason string) string {
 // paused, why, and how to start it again.
 func teamPausedDM(c storage.TeamChannel, reason string) message {
 	w := scheduleOf(c)
-	text := fmt.Sprintf("I could not post the weekly team prompt in %s: %s. I have paused it there, so nobody gets a half-working prompt.\n"+
-		"To start it again, invite me back (`/invite @Lead Coach`) and run `/lead-tip weekly %s %s` in the channel.",
-		channelMention(c.ChannelID), pauseWords(reason), dayWord(w.day), clock(w.minute))
+	again := fmt.Sprintf("`/lead-tip weekly %s %s`", dayWord(w.day), clock(w.minute))
+	var how string
+	switch reason {
+	case "is_archived":
+		how = "To start it again, unarchive the channel and run " + again + " there."
+	case "channel_not_found":
+		how = "If the team moved to another channel, run " + again + " there; if the channel is private, invite me (`/invite @Lead Coach`) and run it again."
+	default:
+		how = "To start it again, invite me back (`/invite @Lead Coach`) and run " + again + " in the channel."
+	}
+	text := fmt.Sprintf("I could not post the weekly team prompt in %s: %s. I have paused it and will not try again until someone turns it back on.\n%s",
+		channelMention(c.ChannelID), pauseWords(reason), how)
 	return textMessage(text)
 }
 

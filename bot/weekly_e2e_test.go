@@ -113,6 +113,7 @@ func TestE2ETeamPrompt(t *testing.T) {
 	wantContains(t, "set-up reply", tb.weeklyCmd(t, "U0ANA", "C0TEAM", "fri 15:00"),
 		"Weekly prompt on.", "every Friday at 15:00 (Europe/Berlin)", "Friday 27 November at 15:00 (Europe/Berlin)")
 	wantContains(t, "weekly", tb.weeklyCmd(t, "U0BEN", "C0TEAM", ""), "every Friday at 15:00 (Europe/Berlin)", "<@U0ANA>")
+	wantContains(t, "weekly status", tb.weeklyCmd(t, "U0BEN", "C0TEAM", "status"), "every Friday at 15:00 (Europe/Berlin)")
 
 	// "weekly now" posts this week's prompt, once: the calendar week's, so
 	// the next one is next week's Friday.
@@ -250,9 +251,10 @@ func TestE2ETeamPromptPausesWhenBotCannotPost(t *testing.T) {
 		name   string
 		change slackfake.Channel
 		want   string
+		how    string // how to start it again
 	}{
-		{"bot removed", slackfake.Channel{ID: "C0TEAM", Members: []string{"U0ANA", "U0BEN"}}, "I was removed from the channel"},
-		{"archived", slackfake.Channel{ID: "C0TEAM", Members: []string{"U0ANA", "U0BEN"}, BotIsMember: true, IsArchived: true}, "archived"},
+		{"bot removed", slackfake.Channel{ID: "C0TEAM", Members: []string{"U0ANA", "U0BEN"}}, "I was removed from the channel", "/invite @Lead Coach"},
+		{"archived", slackfake.Channel{ID: "C0TEAM", Members: []string{"U0ANA", "U0BEN"}, BotIsMember: true, IsArchived: true}, "archived", "unarchive the channel"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -273,7 +275,7 @@ func TestE2ETeamPromptPausesWhenBotCannotPost(t *testing.T) {
 			if len(dms) != 1 {
 				t.Fatalf("%d DMs to the owner, want 1", len(dms))
 			}
-			wantContains(t, "the DM", slackfake.VisibleText(dms[0].Text, dms[0].Blocks), tt.want, "<#C0TEAM>", "/invite @Lead Coach", "/lead-tip weekly fri 15:00")
+			wantContains(t, "the DM", slackfake.VisibleText(dms[0].Text, dms[0].Blocks), tt.want, "<#C0TEAM>", tt.how, "/lead-tip weekly fri 15:00", "will not try again")
 			attempts := 0
 			for _, c := range env.fake.Calls("chat.postMessage") {
 				if c.Params["channel"] == "C0TEAM" {
