@@ -121,7 +121,7 @@ func (b *Bot) homeView(ctx context.Context, userID string, tip *prompts.Answer) 
 	}
 	blocks = append(blocks, section(streak))
 	if totals := kindLines(b.lib, p.perKind); totals != "" {
-		blocks = append(blocks, section("*By kind* (done · not yet · skipped)\n"+totals))
+		blocks = append(blocks, section("*By kind of challenge*\n"+totals))
 	}
 	// The last reflections, escaped: they are the user's own words.
 	if len(replies) > 0 {
@@ -140,6 +140,7 @@ func (b *Bot) homeView(ctx context.Context, userID string, tip *prompts.Answer) 
 		section("*Tip of the day*\n:bulb: "+escape(tip.Tip.Text)),
 		contextLine(fmt.Sprintf("%s · from _%s_", escape(tip.Topic.Title), escape(tip.Tip.Source.Title))),
 		slack.NewActionBlock("home_tip", button(actionHomeTip, "Another tip", tip.Tip.ID)),
+		contextLine("Everything else, from team prompts to exporting your data: `/lead-tip help`."),
 	)
 	return slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}}, nil
 }
@@ -174,7 +175,7 @@ func kindLines(lib *prompts.Library, per map[string]*kindTotals) string {
 	var lines []string
 	for _, k := range kinds {
 		t := per[k]
-		lines = append(lines, fmt.Sprintf("• %s: %d · %d · %d", kindTitle(k), t.done, t.notYet, t.skipped))
+		lines = append(lines, "• "+kindTitle(k)+": "+digestOutcomes(t.done, t.notYet, t.skipped, 0))
 	}
 	return strings.Join(lines, "\n")
 }

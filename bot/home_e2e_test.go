@@ -103,8 +103,12 @@ func TestE2EHomeTab(t *testing.T) {
 	// input is saved and shown.
 	_, blocks = homeText(t, env.fake, "U0ANA")
 	homeClick(t, env.fake, "U0ANA", actionHomeSchedule, blocks)
-	if _, err := env.fake.WaitCall(testCtx(t), "views.open", nil); err != nil {
+	opened, err := env.fake.WaitCall(testCtx(t), "views.open", nil)
+	if err != nil {
 		t.Fatalf("the schedule modal was not opened: %v", err)
+	}
+	if !strings.Contains(string(opened.Body), "Time (Europe/Berlin)") {
+		t.Errorf("the modal's time field does not name the timezone: %s", opened.Body)
 	}
 	ack := viewSubmission(t, env.fake, "U0ANA", nil, "")
 	if !strings.Contains(ack, `"response_action":"errors"`) || !strings.Contains(ack, "Pick at least one day") || !strings.Contains(ack, "Pick a time") {
@@ -131,7 +135,7 @@ func TestE2EHomeTab(t *testing.T) {
 	click(t, env.fake, slackfake.Click{UserID: "U0ANA", ActionID: actionNudgeDone, Blocks: nudge.Blocks, ChannelID: nudge.Channel, MessageTS: nudge.TS})
 	waitHome(t, env.fake, "U0ANA", "1 week in a row")
 	text, _ := homeText(t, env.fake, "U0ANA")
-	if !strings.Contains(text, "done") || !strings.Contains(text, "Delegate: 1 · 0 · 0") {
+	if !strings.Contains(text, "done") || !strings.Contains(text, "Delegate: 1 done") {
 		t.Errorf("Home tab after Done:\n%s", text)
 	}
 }

@@ -27,6 +27,10 @@ func (b *Bot) openScheduleModal(ctx context.Context, log *slog.Logger, cb slack.
 	if sub, err := b.store.Subscription(ctx, cb.User.ID); err == nil && sub.Status != storage.StatusStopped {
 		days, minute = weekdays(sub.Days), sub.Minute
 	}
+	timeLabel := "Time (your timezone)"
+	if u, err := b.store.User(ctx, cb.User.ID); err == nil && u.TZ != "" {
+		timeLabel = "Time (" + loadLocation(u.TZ).String() + ")"
+	}
 	var options, initial []*slack.OptionBlockObject
 	for _, d := range weekOrder {
 		o := slack.NewOptionBlockObject(strconv.Itoa(int(d)), slack.NewTextBlockObject(slack.PlainTextType, d.String(), false, false), nil)
@@ -47,7 +51,7 @@ func (b *Bot) openScheduleModal(ctx context.Context, log *slog.Logger, cb slack.
 		Close:      slack.NewTextBlockObject(slack.PlainTextType, "Cancel", false, false),
 		Blocks: slack.Blocks{BlockSet: []slack.Block{
 			slack.NewInputBlock(blockDays, slack.NewTextBlockObject(slack.PlainTextType, "Days", false, false), nil, boxes),
-			slack.NewInputBlock(blockTime, slack.NewTextBlockObject(slack.PlainTextType, "Time (your timezone)", false, false), nil, picker),
+			slack.NewInputBlock(blockTime, slack.NewTextBlockObject(slack.PlainTextType, timeLabel, false, false), nil, picker),
 		}},
 	}
 	if _, err := b.api.OpenViewContext(ctx, cb.TriggerID, view); err != nil {
