@@ -50,7 +50,7 @@ func checkCommand(ctx context.Context, getenv func(string) string, w io.Writer) 
 	steps := []checkStep{
 		{name: "configuration", run: func(context.Context) (string, error) {
 			if cfgErr != nil {
-				return "", cfgErr
+				return "", allTokenErrors(getenv, cfgErr)
 			}
 			api = slack.New(cfg.botToken, checkSlackOptions(cfg)...)
 			return configSummary(cfg), nil
@@ -81,8 +81,13 @@ func checkCommand(ctx context.Context, getenv func(string) string, w io.Writer) 
 			}
 			return "Socket Mode connections allowed", nil
 		}},
-		{name: "database", needs: "configuration", run: func(ctx context.Context) (string, error) {
-			return checkDatabase(ctx, cfg.dbPath)
+		// The database needs no token: it is checked whatever the rest says.
+		{name: "database", run: func(ctx context.Context) (string, error) {
+			path := getenv("LEADBOT_DB")
+			if path == "" {
+				path = cfg.dbPath
+			}
+			return checkDatabase(ctx, path)
 		}},
 	}
 
@@ -109,8 +114,22 @@ func checkCommand(ctx context.Context, getenv func(string) string, w io.Writer) 
 	if len(failed) > 0 {
 		return checkFailed{failed: len(failed) - skipped, skipped: skipped, total: len(steps)}
 	}
-	fmt.Fprintln(w, "all checks passed")
+	fmt.Fprintln(w, "all checks passed: start the bot with `leadbot`, then type /lead-tip help in Slack.")
+	fmt.Fprintln(w, "(Slack does not tell whether the /lead-tip command, events and interactivity are set up: creating the app from manifest.yaml sets them all.)")
 	return nil
+}
+
+// allTokenErrors returns cfgErr, the first configuration mistake, together
+// with the other token's, so that one run of the check names both missing
+// tokens.
+func allTokenErrors(getenv func(string) string, cfgErr error) error {
+	errs := []error{cfgErr}
+	for _, t := range []tokenVar{appToken, botToken} {
+		if _, err := token(getenv, t.name, t.prefix, t.howTo); err != nil && !strings.HasPrefix(cfgErr.Error(), t.name) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // checkSlackOptions is a Web API client for the check: no retries, so a

@@ -55,7 +55,12 @@ func TestCheck(t *testing.T) {
 		{"no bot token", all, map[string]string{"SLACK_BOT_TOKEN": ""}, 1, []string{
 			"FAIL  configuration: SLACK_BOT_TOKEN is not set",
 			"SKIP  bot token (auth.test)",
-			"SKIP  database",
+			"OK    database",
+		}},
+		{"no tokens at all", all, map[string]string{"SLACK_BOT_TOKEN": "", "SLACK_APP_TOKEN": ""}, 1, []string{
+			"FAIL  configuration: SLACK_APP_TOKEN is not set",
+			"; SLACK_BOT_TOKEN is not set",
+			"OK    database",
 		}},
 		{"database in a missing directory", all, map[string]string{"LEADBOT_DB": "/nonexistent/dir/leadbot.db"}, 1, []string{
 			"OK    bot token scopes",

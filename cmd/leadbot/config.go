@@ -33,17 +33,23 @@ type configError struct {
 
 func (e configError) Error() string { return e.name + " " + e.msg }
 
+// The two tokens: their variable, their prefix, and how to get one.
+var (
+	appToken = tokenVar{"SLACK_APP_TOKEN", "xapp-", "create an app-level token with the connections:write scope (Basic Information, App-Level Tokens)"}
+	botToken = tokenVar{"SLACK_BOT_TOKEN", "xoxb-", "install the app to your workspace and copy the Bot User OAuth Token (OAuth & Permissions)"}
+)
+
+type tokenVar struct{ name, prefix, howTo string }
+
 // loadConfig reads and checks the environment. It returns a configError for
 // the first variable that is missing or malformed.
 func loadConfig(getenv func(string) string) (config, error) {
 	c := config{dbPath: "leadbot.db", logFormat: "text", catchup: 2 * time.Hour, sendRate: 20, addr: defaultAddr}
 	var err error
-	if c.appToken, err = token(getenv, "SLACK_APP_TOKEN", "xapp-",
-		"create an app-level token with the connections:write scope (Basic Information, App-Level Tokens)"); err != nil {
+	if c.appToken, err = token(getenv, appToken.name, appToken.prefix, appToken.howTo); err != nil {
 		return c, err
 	}
-	if c.botToken, err = token(getenv, "SLACK_BOT_TOKEN", "xoxb-",
-		"install the app to your workspace and copy the Bot User OAuth Token (OAuth & Permissions)"); err != nil {
+	if c.botToken, err = token(getenv, botToken.name, botToken.prefix, botToken.howTo); err != nil {
 		return c, err
 	}
 	if v := strings.TrimSpace(getenv("SLACK_API_URL")); v != "" {
