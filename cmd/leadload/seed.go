@@ -31,7 +31,7 @@ func seedUsers(ctx context.Context, path string, n int, now time.Time) error {
 		}
 		if err := db.SaveSubscription(ctx, storage.Subscription{
 			UserID: id, Days: 1<<time.Monday | 1<<time.Wednesday | 1<<time.Friday, Minute: 9*60 + 30,
-			Status: storage.StatusActive, NextAt: next,
+			Status: storage.StatusActive, NextAt: next, DigestOn: true, DigestNextAt: next,
 		}); err != nil {
 			return fmt.Errorf("seed: %w", err)
 		}
