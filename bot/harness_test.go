@@ -3,7 +3,6 @@ package bot
 import (
 	"bytes"
 	"context"
-	"log/slog"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -11,10 +10,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
-	"github.com/slack-go/slack/socketmode"
 
 	"github.com/leadcoach/leadbot/bot/slackfake"
-	"github.com/leadcoach/leadbot/prompts"
 	"github.com/leadcoach/leadbot/storage"
 )
 
@@ -93,61 +90,11 @@ func newTestBot(t *testing.T, cfg Config) *testBot {
 
 // start runs a bot in e with cfg's zero fields filled in: the fake's API, a
 // database handle on e's file, the shipped content, e's clock, and a fast
-// scheduler tick. It waits until the bot is connected.
+// scheduler tick. It waits until the bot is connected (startRig, with the
+// default options).
 func (e *testEnv) start(t testing.TB, cfg Config) *testBot {
 	t.Helper()
-	ctx := context.Background()
-	var opts []storage.Option
-	if e.clock != nil {
-		cfg.Now = e.clock.Now
-		opts = append(opts, storage.WithClock(e.clock.Now))
-	}
-	db, err := storage.Open(ctx, e.dbPath, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if cfg.Library == nil {
-		lib, err := prompts.Load()
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg.Library = lib
-	}
-	if cfg.SchedulerTick == 0 {
-		cfg.SchedulerTick = 20 * time.Millisecond
-	}
-	if cfg.SendRate == 0 {
-		cfg.SendRate = 1000
-	}
-	api := slack.New("xoxb-test", slack.OptionAppLevelToken("xapp-test"), slack.OptionAPIURL(e.fake.APIURL()),
-		slack.OptionRetry(3))
-	cfg.API = api
-	cfg.Socket = socketmode.New(api)
-	cfg.Store = db
-	logs := &lockedBuffer{}
-	cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	b, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	before := e.fake.Hellos()
-	runCtx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- b.Run(runCtx) }()
-	var once sync.Once
-	var runErr error
-	stop := func() error {
-		once.Do(func() { cancel(); runErr = <-done })
-		return runErr
-	}
-	t.Cleanup(func() { stop() })
-	wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)
-	defer wcancel()
-	if err := e.fake.WaitConnected(wctx, before+1); err != nil {
-		t.Fatalf("bot did not connect: %v", err)
-	}
-	return &testBot{Bot: b, fake: e.fake, db: db, logs: logs, stop: stop}
+	return e.startRig(t, cfg, rigOptions{})
 }
 
 func testCtx(t *testing.T) context.Context {

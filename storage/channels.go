@@ -506,8 +506,9 @@ func (db *DB) StaleTeamPosts(ctx context.Context, before time.Time, limit int) (
 }
 
 // ReclaimTeamPost takes over an interrupted post p (from StaleTeamPosts)
-// by renewing its claim time (not RequestedAt). It returns false if another process took it
-// over first, or it was marked sent or failed meanwhile.
+// by renewing its claim time (not RequestedAt). It returns false if
+// another process took it over first, or it was marked sent or failed
+// meanwhile.
 func (db *DB) ReclaimTeamPost(ctx context.Context, p TeamPost) (bool, error) {
 	return db.updateOne(ctx, fmt.Sprintf("reclaim team post %d", p.ID),
 		`UPDATE team_posts SET claimed_at = ?
