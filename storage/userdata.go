@@ -15,6 +15,7 @@ type UserData struct {
 	Deliveries   []Delivery
 	Replies      []Reply
 	TipsSeen     []TipSeen
+	TipVotes     []TipVote
 	Digests      []DigestRecord
 	TeamReplies  []TeamReply // what they wrote in weekly prompt threads
 	ChannelsSet  []string    // channels whose weekly prompt they set up
@@ -56,6 +57,9 @@ func (db *DB) UserData(ctx context.Context, userID string) (UserData, error) {
 	}
 	for _, s := range seen {
 		out.TipsSeen = append(out.TipsSeen, s)
+	}
+	if out.TipVotes, err = db.TipVotes(ctx, userID); err != nil {
+		return out, err
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT slot, state, sent_at FROM digests WHERE user_id = ? ORDER BY slot`, userID)
 	if err != nil {
@@ -118,7 +122,7 @@ func (db *DB) exportTeam(ctx context.Context, userID string, out *UserData) erro
 
 // Forgotten counts what Forget deleted.
 type Forgotten struct {
-	Nudges, Replies, TipsSeen, Digests int64
+	Nudges, Replies, TipsSeen, TipVotes, Digests int64
 	// TeamReplies are the user's replies to weekly team questions;
 	// TeamChannels the channels they set up, which keep their prompt
 	// without the user's id.
@@ -147,6 +151,9 @@ func (db *DB) Forget(ctx context.Context, userID string) (Forgotten, error) {
 			return err
 		}
 		if f.TipsSeen, err = del(`DELETE FROM tips_seen WHERE user_id = ?`); err != nil {
+			return err
+		}
+		if f.TipVotes, err = del(`DELETE FROM tip_votes WHERE user_id = ?`); err != nil {
 			return err
 		}
 		if f.Digests, err = del(`DELETE FROM digests WHERE user_id = ?`); err != nil {

@@ -25,6 +25,9 @@ func fillUser(t *testing.T, db *DB, user string) {
 	if err := db.RecordTipShown(ctx, user, "tip-1"); err != nil {
 		t.Fatal(err)
 	}
+	if err := db.RecordTipVote(ctx, user, "tip-1", true); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := db.ClaimDigest(ctx, user, 20261116, t0, time.Time{}, t0.Add(7*24*time.Hour), true); err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +88,7 @@ func TestForgetLeavesNoTrace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.Nudges != 1 || f.Replies != 1 || f.TipsSeen != 1 || f.Digests != 1 || !f.Profile || !f.Subscription {
+	if f.Nudges != 1 || f.Replies != 1 || f.TipsSeen != 1 || f.TipVotes != 1 || f.Digests != 1 || !f.Profile || !f.Subscription {
 		t.Errorf("Forget = %+v, want one of each", f)
 	}
 	if got := rowsMentioning(t, db, "U1"); len(got) != 0 {
@@ -96,7 +99,7 @@ func TestForgetLeavesNoTrace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if data.User == nil || len(data.Deliveries) != 1 || len(data.Replies) != 1 || len(data.TipsSeen) != 1 || len(data.Digests) != 1 {
+	if data.User == nil || len(data.Deliveries) != 1 || len(data.Replies) != 1 || len(data.TipsSeen) != 1 || len(data.TipVotes) != 1 || len(data.Digests) != 1 {
 		t.Errorf("U2's data after forgetting U1: %+v", data)
 	}
 	// Forgetting twice is harmless.
