@@ -146,8 +146,8 @@ func TestNextTeamPromptRounds(t *testing.T) {
 		t.Fatal(err)
 	}
 	all := lib.TeamPrompts
-	if len(all) != 36 {
-		t.Fatalf("%d team prompts, want 36", len(all))
+	if len(all) < 52 {
+		t.Fatalf("%d team prompts, want at least 52: one a week for a year without a repeat", len(all))
 	}
 	sequence := func(channel string, n int) []string {
 		var used []string

@@ -62,11 +62,34 @@ type Nudge struct {
 	Kind      string `json:"kind"` // e.g. delegate, ask-feedback, hard-conversation
 	Title     string `json:"title"`
 	Challenge string `json:"challenge"`
-	Why       string `json:"why"`
+	Why       string `json:"why"` // how doing it helps
 	Question  string `json:"question"`
 	Topic     string `json:"topic"`
-	Source    Source `json:"source"`
+	// Phases are the parts of a manager's first 90 days the nudge fits
+	// (PhaseArrive, PhaseHandOff, PhaseLead); after day 90 any nudge fits.
+	Phases []string `json:"phases"`
+	// Level is 1 for the smallest version of its kind, 2 for the usual
+	// one and 3 for a harder one: a manager who keeps doing a kind moves up.
+	Level int `json:"level"`
+	// For is empty for every manager, or ForFormerPeers for a nudge only
+	// for those who now lead their former teammates.
+	For    string `json:"for,omitempty"`
+	Source Source `json:"source"`
 }
+
+// The phases of a manager's first 90 days, after article 004's account of
+// the move from expert to team lead to leader.
+const (
+	PhaseArrive  = "arrive"   // weeks 1–4: listening, first 1:1s, expectations
+	PhaseHandOff = "hand-off" // weeks 5–8: delegation, feedback, stepping back
+	PhaseLead    = "lead"     // weeks 9–13: hard conversations, priorities, strategy
+)
+
+// ForFormerPeers marks a nudge for managers who lead their former peers.
+const ForFormerPeers = "former-peers"
+
+// MaxLevel is the hardest nudge level.
+const MaxLevel = 3
 
 // TeamPrompt is a weekly question posted in a team channel.
 type TeamPrompt struct {

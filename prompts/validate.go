@@ -133,6 +133,20 @@ func (l *Library) validate() error {
 		checkText("nudges.json", n.ID, "why", n.Why, maxWhy, true)
 		checkText("nudges.json", n.ID, "question", n.Question, maxQuestion, true)
 		checkSource("nudges.json", n.ID, n.Source)
+		if len(n.Phases) == 0 {
+			bad("nudges.json", n.ID, "phases are required")
+		}
+		for _, p := range n.Phases {
+			if p != PhaseArrive && p != PhaseHandOff && p != PhaseLead {
+				bad("nudges.json", n.ID, "phase %q must be %s, %s or %s", p, PhaseArrive, PhaseHandOff, PhaseLead)
+			}
+		}
+		if n.Level < 1 || n.Level > MaxLevel {
+			bad("nudges.json", n.ID, "level %d must be 1 to %d", n.Level, MaxLevel)
+		}
+		if n.For != "" && n.For != ForFormerPeers {
+			bad("nudges.json", n.ID, "for %q must be empty or %q", n.For, ForFormerPeers)
+		}
 	}
 
 	seen = map[string]bool{}
