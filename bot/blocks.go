@@ -9,12 +9,6 @@ import (
 	"github.com/leadcoach/leadbot/prompts"
 )
 
-// Action ids of the buttons the bot puts in messages.
-const (
-	actionAnotherTip = "tip_another"
-	actionShareTip   = "tip_share"
-)
-
 // message is a reply: a plain-text fallback (shown in notifications) and
 // Block Kit blocks.
 type message struct {
@@ -44,76 +38,6 @@ func contextLine(mrkdwn string) *slack.ContextBlock {
 
 func button(actionID, label, value string) *slack.ButtonBlockElement {
 	return slack.NewButtonBlockElement(actionID, value, slack.NewTextBlockObject(slack.PlainTextType, label, false, false))
-}
-
-// noMatchIntro is the line shown above a general tip when a search found
-// nothing that fits.
-func noMatchIntro(a prompts.Answer, searched bool) string {
-	if searched && !a.Matched {
-		return msgNoMatch
-	}
-	return ""
-}
-
-// tipMessage renders an answer: an optional intro, the tip, the thing to
-// try this week, where it comes from, and the "Another tip" and "Share in
-// channel" buttons. The content is ours and validated free of mrkdwn
-// control characters, but it is escaped anyway.
-func tipMessage(a prompts.Answer, searched bool) message {
-	var blocks []slack.Block
-	if intro := noMatchIntro(a, searched); intro != "" {
-		blocks = append(blocks, contextLine(intro))
-	}
-	blocks = append(blocks, section(":bulb: "+escape(a.Tip.Text)))
-	if a.Tip.Try != "" {
-		blocks = append(blocks, section("*Try this week:* "+escape(a.Tip.Try)))
-	}
-	blocks = append(blocks, contextLine(fmt.Sprintf("%s · from _%s_", escape(a.Topic.Title), escape(a.Tip.Source.Title))))
-	if len(a.Suggestions) > 0 {
-		var names []string
-		for _, t := range a.Suggestions {
-			names = append(names, "`"+t.ID+"`")
-		}
-		blocks = append(blocks, contextLine("You could also ask about "+strings.Join(names, ", ")+", or type `/lead-tip topics` for all of them."))
-	}
-	blocks = append(blocks, slack.NewActionBlock("tip_actions",
-		button(actionAnotherTip, "Another tip", a.Tip.Topic+"|"+a.Tip.ID),
-		button(actionShareTip, "Share in channel", a.Tip.ID),
-	))
-	return message{text: a.Tip.Text, blocks: blocks}
-}
-
-// withoutShare removes the "Share in channel" button from a tip message.
-func withoutShare(msg message) message {
-	for i, blk := range msg.blocks {
-		ab, ok := blk.(*slack.ActionBlock)
-		if !ok || ab.Elements == nil {
-			continue
-		}
-		var kept []slack.BlockElement
-		for _, el := range ab.Elements.ElementSet {
-			if btn, ok := el.(*slack.ButtonBlockElement); ok && btn.ActionID == actionShareTip {
-				continue
-			}
-			kept = append(kept, el)
-		}
-		msg.blocks[i] = slack.NewActionBlock(ab.BlockID, kept...)
-	}
-	return msg
-}
-
-// sharedTipMessage is a tip posted for everyone in a channel, attributed
-// to the person who shared it.
-func sharedTipMessage(userID string, tip prompts.Tip, topic prompts.Topic) message {
-	blocks := []slack.Block{
-		section(":bulb: " + escape(tip.Text)),
-	}
-	if tip.Try != "" {
-		blocks = append(blocks, section("*Try this week:* "+escape(tip.Try)))
-	}
-	blocks = append(blocks, contextLine(fmt.Sprintf("Shared by %s · Lead Coach tip on %s · based on _%s_",
-		mention(userID), escape(topic.Title), escape(tip.Source.Title))))
-	return message{text: "A tip shared from Lead Coach: " + tip.Text, blocks: blocks}
 }
 
 func helpMessage(unclear bool) message {

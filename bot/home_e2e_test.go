@@ -178,7 +178,7 @@ func TestE2EExportAndForget(t *testing.T) {
 	}
 	got := export("U0ANA")
 	raw, _ := json.Marshal(got)
-	for _, want := range []string{`"format":"leadbot-export/1"`, "reflection of U0ANA", `"id":"U0ANA"`, `"tips_seen":[{`} {
+	for _, want := range []string{`"format":"leadbot-export/2"`, "reflection of U0ANA", `"id":"U0ANA"`, `"tips_seen":[{`} {
 		if !strings.Contains(string(raw), want) {
 			t.Errorf("export lacks %s:\n%s", want, raw)
 		}

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"log/slog"
+	"strings"
 
 	"github.com/slack-go/slack"
 )
@@ -19,7 +20,8 @@ func (b *Bot) handleInteraction(ctx context.Context, log *slog.Logger, env *enve
 		return
 	}
 	act := cb.ActionCallback.BlockActions[0]
-	if !isNudgeAnswer(act.ActionID) {
+	isVote := act.ActionID == actionTipUp || act.ActionID == actionTipDown
+	if !isNudgeAnswer(act.ActionID) && !isVote {
 		env.ack(nil)
 	}
 	log = log.With(keyAction, act.ActionID)
@@ -28,6 +30,8 @@ func (b *Bot) handleInteraction(ctx context.Context, log *slog.Logger, env *enve
 		b.anotherTip(ctx, log, cb, act.Value)
 	case actionShareTip:
 		b.shareTip(ctx, log, cb, act.Value)
+	case actionTipUp, actionTipDown:
+		b.voteTip(ctx, log, env, cb, act.ActionID == actionTipUp, act.Value)
 	case actionNudgeDone, actionNudgeNotYet, actionNudgeSkip:
 		b.nudgeButton(ctx, log, env, cb, act)
 	case actionHomeStart, actionHomePause, actionHomeResume, actionHomeSchedule, actionHomeTip:
@@ -37,6 +41,10 @@ func (b *Bot) handleInteraction(ctx context.Context, log *slog.Logger, env *enve
 	case actionForgetCancel:
 		b.forgetCancelled(ctx, log, cb)
 	default:
+		if strings.HasPrefix(act.ActionID, actionTipTopic) {
+			b.topicTip(ctx, log, cb, act.Value)
+			return
+		}
 		log.Debug("unknown action ignored")
 	}
 }

@@ -4,7 +4,10 @@ package bot
 const (
 	msgSorry = "Sorry, something went wrong on my side and I could not finish that. " +
 		"Nothing you stored was lost; please try again in a moment."
-	msgNoMatch = "I could not find a tip that fits those words well, so here is one that helps most new managers."
+	// msgNotSure answers a question no topic fits well, above the closest
+	// topics as buttons: never a tip that does not fit.
+	msgNotSure     = "I'm not sure I have a tip for that. Is it about one of these?"
+	msgNotSureMore = "Or ask in other words, or type `/lead-tip topics` to see every topic."
 )
 
 const msgTipGone = "That tip is no longer in the library. Try `/lead-tip` for a fresh one."

@@ -30,6 +30,7 @@ type Metrics struct {
 	nudgesSent        *prometheus.CounterVec
 	teamPromptsSent   prometheus.Counter
 	repliesRecorded   *prometheus.CounterVec
+	tipVotes          *prometheus.CounterVec
 	schedulerLag      prometheus.Histogram
 
 	connects atomic.Int64 // connections made, to tell a reconnect from the first
@@ -89,6 +90,10 @@ func NewMetrics() *Metrics {
 			Namespace: ns, Name: "replies_recorded_total",
 			Help: "Replies stored, by how they came: to a nudge (thread, dm) or in a weekly team prompt's thread (team_thread).",
 		}, []string{"via"}),
+		tipVotes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: ns, Name: "tip_votes_total",
+			Help: "Helpful? buttons pressed on tips and stored, by vote (up, down).",
+		}, []string{"vote"}),
 		schedulerLag: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Namespace: ns, Name: "scheduler_lag_seconds",
 			Help:    "How late a scheduled nudge was posted, from its slot to the post.",
@@ -106,7 +111,7 @@ func (m *Metrics) Register(r prometheus.Registerer) error {
 	for _, c := range []prometheus.Collector{
 		m.envelopesReceived, m.envelopesAcked, m.ackLatency, m.handlerErrors, m.handlerPanics,
 		m.reconnects, m.slackCalls, m.slackRateLimited, m.nudgesSent, m.teamPromptsSent,
-		m.repliesRecorded, m.schedulerLag,
+		m.repliesRecorded, m.tipVotes, m.schedulerLag,
 	} {
 		if err := r.Register(c); err != nil {
 			return fmt.Errorf("register metrics: %w", err)
@@ -174,6 +179,18 @@ func (m *Metrics) replyRecorded(via string) {
 		return
 	}
 	m.repliesRecorded.WithLabelValues(via).Inc()
+}
+
+// tipVoted counts one vote on a tip, once it is stored.
+func (m *Metrics) tipVoted(helpful bool) {
+	if m == nil {
+		return
+	}
+	vote := "down"
+	if helpful {
+		vote = "up"
+	}
+	m.tipVotes.WithLabelValues(vote).Inc()
 }
 
 // Transport returns an http.RoundTripper that counts every request to

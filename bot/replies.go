@@ -113,13 +113,15 @@ func (b *Bot) thank(ctx context.Context, log *slog.Logger, d storage.Delivery, t
 
 // answerStrayDM answers a DM that is not about a recent nudge: it is not
 // stored, and the user is told so; a message long enough to be a question
-// also gets the tip that best fits it (without "Share in channel", which
-// has no channel to share to in a DM).
+// also gets the tip that fits it, if one does (without "Share in channel",
+// which has no channel to share to in a DM).
 func (b *Bot) answerStrayDM(ctx context.Context, log *slog.Logger, ev *slackevents.MessageEvent) {
 	msg := textMessage(msgStrayDM)
 	if utf8.RuneCountInString(strings.TrimSpace(ev.Text)) >= strayTipMin {
-		tip := withoutShare(tipMessage(b.lib.Answer(ev.Text, nil), true))
-		msg.blocks = append(msg.blocks, tip.blocks...)
+		if a := b.lib.Answer(ev.Text, nil); a.Matched {
+			tip := withoutShare(tipMessage(a, noVote))
+			msg.blocks = append(msg.blocks, tip.blocks...)
+		}
 	}
 	opts := msg.options()
 	if ev.ThreadTimeStamp != "" {

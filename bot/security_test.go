@@ -103,7 +103,7 @@ func TestUsersOnlyTouchTheirOwnData(t *testing.T) {
 	anaID := fmt.Sprint(d.ID)
 	values := []string{anaID, "", "abc", "-1", "0", "99999999999999999999", anaID + " OR 1=1", "U0ANA", "<!channel>",
 		strings.Repeat("9", 40000), "delegation|" + anaTip, anaTip, "|", "delegation|<!channel>"}
-	actions := []string{actionNudgeDone, actionNudgeNotYet, actionNudgeSkip, actionAnotherTip, actionShareTip,
+	actions := []string{actionNudgeDone, actionNudgeNotYet, actionNudgeSkip, actionAnotherTip, actionShareTip, actionTipUp, actionTipDown, actionTipTopic + "0",
 		actionHomeStart, actionHomePause, actionHomeResume, actionHomeSchedule, actionHomeTip, actionForgetConfirm, actionForgetCancel}
 	var ids []string
 	for _, action := range actions {

@@ -56,7 +56,7 @@ func (b *Bot) tipReply(ctx context.Context, log *slog.Logger, userID, query, hin
 		a = b.lib.Answer(query, h.seen)
 	}
 	b.shown(ctx, log, userID, a)
-	msg := tipMessage(a, query != "")
+	msg := tipMessage(a, noVote)
 	if hint != "" {
 		// Above the buttons, which stay last.
 		last := len(msg.blocks) - 1
@@ -66,9 +66,14 @@ func (b *Bot) tipReply(ctx context.Context, log *slog.Logger, userID, query, hin
 }
 
 // shown records that a tip was shown; failing to record is logged, not
-// shown to the user, who has their tip.
+// shown to the user, who has their tip. An answer without a tip (not
+// sure) is only logged.
 func (b *Bot) shown(ctx context.Context, log *slog.Logger, userID string, a prompts.Answer) {
-	log.Info("tip", keyTip, a.Tip.ID, "matched", a.Matched)
+	if !a.Matched {
+		log.Info("tip", keyMatched, false, keyScore, a.Score)
+		return
+	}
+	log.Info("tip", keyTip, a.Tip.ID, keyMatched, true, keyScore, a.Score)
 	if err := b.store.RecordTipShown(ctx, userID, a.Tip.ID); err != nil {
 		log.Warn("could not record tip shown", keyErr, err)
 	}
@@ -85,8 +90,66 @@ func (b *Bot) anotherTip(ctx context.Context, log *slog.Logger, cb slack.Interac
 		a = b.lib.Fresh(cb.User.ID, h.count)
 	}
 	b.shown(ctx, log, cb.User.ID, a)
-	if err := b.respond(ctx, cb.ResponseURL, tipMessage(a, false)); err != nil {
+	if err := b.respond(ctx, cb.ResponseURL, tipMessage(a, noVote)); err != nil {
 		log.Error("could not send another tip", keyErr, err)
+	}
+}
+
+// topicTip answers a topic button ("Not quite? Try:" or the topics offered
+// when a question matched nothing): a tip of that topic, preferring one
+// the user has not seen.
+func (b *Bot) topicTip(ctx context.Context, log *slog.Logger, cb slack.InteractionCallback, topic string) {
+	h := b.tipHistory(ctx, log, cb.User.ID)
+	a, ok := b.lib.Another(topic, "", h.seen)
+	if !ok {
+		// An old message whose topic no longer exists: any fresh tip will do.
+		a = b.lib.Fresh(cb.User.ID, h.count)
+	}
+	b.shown(ctx, log, cb.User.ID, a)
+	if err := b.respond(ctx, cb.ResponseURL, tipMessage(a, noVote)); err != nil {
+		log.Error("could not send the topic's tip", keyErr, err)
+	}
+}
+
+// voteTip stores a Helpful? vote, then acknowledges, and draws the tip
+// again with thanks in place of the buttons. A vote that cannot be stored
+// is not acknowledged, so Slack shows the user that it did not work.
+func (b *Bot) voteTip(ctx context.Context, log *slog.Logger, env *envelope, cb slack.InteractionCallback, helpful bool, value string) {
+	tipID, alts := parseVoteValue(value)
+	tip, known := b.lib.Tip(tipID)
+	if !known {
+		env.ack(nil)
+		log.Warn("vote on an unknown tip ignored", keyTip, tipID)
+		return
+	}
+	if err := b.store.RecordTipVote(ctx, cb.User.ID, tipID, helpful); err != nil {
+		env.nack()
+		log.Error("could not store a vote", keyTip, tipID, keyErr, err)
+		return
+	}
+	env.ack(nil)
+	b.metrics.tipVoted(helpful)
+	log.Info("tip vote", keyTip, tipID, keyHelpful, helpful)
+
+	topic, _ := b.lib.Topic(tip.Topic)
+	a := prompts.Answer{Tip: tip, Topic: topic, Matched: true}
+	for _, id := range alts {
+		if t, ok := b.lib.Topic(id); ok {
+			a.Alternatives = append(a.Alternatives, t)
+		}
+	}
+	v := votedDown
+	if helpful {
+		v = votedUp
+	}
+	// The answer to /lead-tip is ephemeral and drawn again; a tip inside a
+	// DM, whose other blocks are not ours to redraw, gets a short thanks.
+	if cb.Container.IsEphemeral {
+		b.replaceOriginal(ctx, log, cb, tipMessage(a, v))
+		return
+	}
+	if err := b.respond(ctx, cb.ResponseURL, textMessage(voteThanks(v))); err != nil {
+		log.Warn("could not thank for a vote", keyErr, err)
 	}
 }
 

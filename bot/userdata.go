@@ -21,7 +21,7 @@ const (
 )
 
 // exportFormat names the export's layout; bump it when the layout changes.
-const exportFormat = "leadbot-export/1"
+const exportFormat = "leadbot-export/2"
 
 // exportFile is the JSON a user receives from /lead-tip export: everything
 // stored about them. The layout is documented in the README.
@@ -32,6 +32,7 @@ type exportFile struct {
 	Subscription *exportSub      `json:"subscription"`
 	Nudges       []exportNudge   `json:"nudges"`
 	TipsSeen     []exportTipSeen `json:"tips_seen"`
+	TipVotes     []exportTipVote `json:"tip_votes"`
 	Digests      []exportDigest  `json:"digests"`
 	TeamReplies  []exportReply   `json:"team_replies"`
 	ChannelsSet  []string        `json:"weekly_prompt_channels"`
@@ -84,6 +85,12 @@ type exportTipSeen struct {
 	LastSeen  time.Time `json:"last_seen"`
 }
 
+type exportTipVote struct {
+	TipID   string    `json:"tip_id"`
+	Helpful bool      `json:"helpful"`
+	VotedAt time.Time `json:"voted_at"`
+}
+
 type exportDigest struct {
 	Week   time.Time `json:"week_of"`
 	State  string    `json:"state"`
@@ -93,7 +100,7 @@ type exportDigest struct {
 // buildExport turns what storage holds about a user into the export file.
 func (b *Bot) buildExport(data storage.UserData) exportFile {
 	f := exportFile{Format: exportFormat, ExportedAt: b.now().UTC(), Nudges: []exportNudge{}, TipsSeen: []exportTipSeen{},
-		Digests: []exportDigest{}, TeamReplies: []exportReply{}, ChannelsSet: []string{}}
+		TipVotes: []exportTipVote{}, Digests: []exportDigest{}, TeamReplies: []exportReply{}, ChannelsSet: []string{}}
 	if u := data.User; u != nil {
 		f.User = &exportUser{ID: u.ID, TeamID: u.TeamID, Timezone: u.TZ, DMChannel: u.DMChannel, HomeOpened: u.HomeOpened}
 	}
@@ -120,6 +127,9 @@ func (b *Bot) buildExport(data storage.UserData) exportFile {
 	}
 	for _, t := range data.TipsSeen {
 		f.TipsSeen = append(f.TipsSeen, exportTipSeen{TipID: t.TipID, Times: t.Times, FirstSeen: t.FirstSeen, LastSeen: t.LastSeen})
+	}
+	for _, v := range data.TipVotes {
+		f.TipVotes = append(f.TipVotes, exportTipVote{TipID: v.TipID, Helpful: v.Helpful, VotedAt: v.VotedAt})
 	}
 	for _, d := range data.Digests {
 		f.Digests = append(f.Digests, exportDigest{Week: d.Slot, State: d.State, SentAt: d.SentAt})
@@ -170,7 +180,7 @@ func (b *Bot) exportCommand(ctx context.Context, log *slog.Logger, sc slack.Slas
 // buttons act on whoever presses them, whatever their value says.
 func forgetCommand() message {
 	text := "*Delete everything Lead Coach stores about you?* That is your schedule, every nudge and what you answered, " +
-		"your replies to team questions, the tips you have seen and your weekly summaries. " +
+		"your replies to team questions, the tips you have seen and rated, and your weekly summaries. " +
 		"Team channels you set up keep their weekly question, no longer linked to you. " +
 		"Messages already in Slack stay where they are. This cannot be undone: `/lead-tip export` first if you want a copy."
 	confirm := button(actionForgetConfirm, "Delete everything", "forget")

@@ -1,74 +1,124 @@
 package prompts
 
-// minScore is the tip score below which a search counts as "nothing matched
-// well". Scores are sums of BM25 term weights, which are in units of
-// inverse document frequency: a word found in one or two tips is worth
-// about 4, one found in half of them under 1. So 2.0 asks for at least one
-// fairly specific word, typed or reached through a synonym, rather than a
-// stray common word ("team", "work") or nothing at all ("what's for
-// lunch"). It was checked against every labelled set in testdata: of 282
-// labelled questions one falls below it ("should a manager still be on
-// call", where only "manager" says anything), the next lowest scores about
-// 3.5, and the nonsense queries in TestAnswer all score under 1.5.
-const minScore = 2.0
+import "sort"
 
-// secondTipWeight is how much a topic's second best tip adds to its best
-// one when topics are compared. One tip can match a question through a
-// word it mentions in passing; a topic whose several tips all match is the
-// surer answer. The second tip counts at a discount so that a topic is not
-// favoured merely for having many tips, and only two count for the same
-// reason. Crediting the topics a tip lists as secondary ("also") was tried
-// and did not help: those links are already in the index, at
-// weightAlsoTopic.
-const secondTipWeight = 0.5
+// minConfidence is the probability the classifier must give the best
+// topic for the answer to be a tip; below it, or when "none of the
+// topics" is likelier, the answer is "not sure" and offers the closest
+// topics. It is chosen on the tuning sets, labelled and off-topic
+// (TestTuningAccuracy): from 0.2 upwards each step turns more right
+// answers than wrong ones into "not sure".
+const minConfidence = 0.2
 
 // unseenRatio is how close to the best tip of the chosen topic an unseen
 // tip must score to be preferred over it.
 const unseenRatio = 0.7
 
+// maxAlternatives is how many other topics an answer offers.
+const maxAlternatives = 3
+
 // Answer is the reply to a /lead-tip question.
 type Answer struct {
+	// Tip and Topic are the answer. Both are zero when Matched is false.
 	Tip   Tip
 	Topic Topic
-	// Matched is false when nothing in the library matched the question
-	// well; Tip is then a good general tip and Suggestions lists topics the
-	// user could ask about instead.
-	Matched     bool
-	Suggestions []Topic
+	// Matched is false when no topic fits the question well enough: the
+	// caller says so and offers Alternatives rather than a tip.
+	Matched bool
+	// Score is the classifier's probability, from 0 to 1, that the best
+	// topic is the one asked about: 0 when no word of the question is
+	// known, at least minConfidence when Matched, 1 for a topic's name.
+	Score float64
+	// Alternatives are other topics to try, best first, at most
+	// maxAlternatives: for a matched answer the next best fits, otherwise
+	// the closest topics to the question (or the ones most new managers
+	// start with, when nothing was close).
+	Alternatives []Topic
+}
+
+// topicScore is a topic's fit to a question.
+type topicScore struct {
+	topic int // index in Library.Topics
+	score float64
 }
 
 // Answer returns the best tip for query: a topic name ("delegation",
-// "time management") gives a tip of that topic; anything else is searched,
-// the best topic is chosen (see bestTopic) and its best-matching tip is
-// returned. seen reports tips the user has already been shown, so that
-// among tips that fit about equally well a new one is preferred; it may be
-// nil. When nothing matches well, Matched is false and the answer is a
-// general tip with suggested topics.
+// "time management") gives a tip of that topic; anything else goes to the
+// classifier, and if it is confident enough about a topic, the tip of that
+// topic that best fits the words is returned (BM25 over the tips and their
+// example questions). seen reports tips the user has already been shown, so
+// that among tips that fit about equally well a new one is preferred; it
+// may be nil. When no topic is likely enough, Matched is false and only
+// Alternatives are set.
 func (l *Library) Answer(query string, seen func(id string) bool) Answer {
 	if seen == nil {
 		seen = func(string) bool { return false }
 	}
 	var tokBuf [maxQueryTokens]token
+	var phraseBuf [maxQueryTokens]phrase
 	toks := l.search.tokens(query, tokBuf[:0])
+	phrases := l.search.matchPhrases(toks, phraseBuf[:0])
+	ranked, none, known := l.rankTopics(toks, phrases)
+
 	if id := l.search.topicFor(toks); id != "" {
-		return l.topicAnswer(id, "", seen)
+		a := l.topicAnswer(id, "", seen)
+		a.Score = 1
+		a.Alternatives = l.alternatives(ranked, l.topicIndex[id])
+		return a
+	}
+	best := ranked[0]
+	if !known || best.score < minConfidence || none > best.score {
+		a := Answer{Alternatives: l.alternatives(ranked, -1)}
+		if known {
+			a.Score = best.score
+		} else {
+			a.Alternatives = l.alternatives(nil, -1)
+		}
+		return a
 	}
 	scores := make([]float64, l.search.nDocs)
-	l.search.score(toks, scores)
-	topic, ok := l.bestTopic(scores)
-	if !ok {
-		return l.fallback(seen)
+	l.search.score(toks, phrases, scores)
+	var a Answer
+	if pick := l.bestTip(best.topic, scores, seen); pick >= 0 {
+		a = Answer{Tip: l.Tips[pick], Topic: l.Topics[best.topic], Matched: true}
+	} else { // no tip of the topic shares a word with the question
+		a = l.topicAnswer(l.Topics[best.topic].ID, "", seen)
 	}
-	// The chosen topic's best tip scores above zero: its topic score is at
-	// least the top tip's score.
+	a.Score = best.score
+	a.Alternatives = l.alternatives(ranked, best.topic)
+	return a
+}
+
+// rankTopics returns every topic with the classifier's probability for
+// it, best first (ties go to the topic listed first), the probability that
+// the question is about none of them, and whether any feature of the
+// question was known to the classifier at all.
+func (l *Library) rankTopics(toks []token, phrases []phrase) (ranked []topicScore, none float64, known bool) {
+	var fbuf [4 * maxQueryTokens]feature
+	fs := l.search.features(toks, phrases, l.classify.lookup, fbuf[:0])
+	p := make([]float64, l.classify.topics)
+	l.classify.probabilities(fs, p)
+	ranked = make([]topicScore, len(l.Topics)) // the last class, none of them, is apart
+	for t := range ranked {
+		ranked[t] = topicScore{t, p[t]}
+	}
+	sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].score > ranked[j].score })
+	return ranked, p[len(l.Topics)], len(fs) > 0
+}
+
+// bestTip returns the tip of topic that best fits the BM25 scores,
+// preferring one not seen yet if it fits nearly as well, or -1 if no tip of
+// the topic scored above zero. Ties go to the tip listed first.
+func (l *Library) bestTip(topic int, scores []float64, seen func(string) bool) int {
 	best := -1
 	for d, s := range scores {
 		if int(l.search.docTopic[d]) == topic && s > 0 && (best < 0 || s > scores[best]) {
 			best = d
 		}
 	}
-	// Prefer a tip not seen yet if it fits nearly as well. Ties go to the
-	// tip listed first.
+	if best < 0 {
+		return -1
+	}
 	if seen(l.Tips[best].ID) {
 		alt := -1
 		for d, s := range scores {
@@ -80,45 +130,40 @@ func (l *Library) Answer(query string, seen func(id string) bool) Answer {
 			best = alt
 		}
 	}
-	return Answer{Tip: l.Tips[best], Topic: l.Topics[topic], Matched: true}
+	return best
 }
 
-// bestTopic returns the index in l.Topics of the topic the tip scores point
-// at, and false if no tip scored at least minScore. A topic's score is its
-// best tip's score plus secondTipWeight times its second best; ties go to
-// the topic listed first.
-func (l *Library) bestTopic(scores []float64) (int, bool) {
-	var buf [64][2]float64 // per topic: best and second best tip score
-	agg := buf[:0]
-	if l.search.nTopics > len(buf) {
-		agg = make([][2]float64, 0, l.search.nTopics)
-	}
-	agg = agg[:l.search.nTopics]
-	top := 0.0
-	for d, s := range scores {
-		top = max(top, s)
-		a := &agg[l.search.docTopic[d]]
-		switch {
-		case s > a[0]:
-			a[0], a[1] = s, a[0]
-		case s > a[1]:
-			a[1] = s
+// alternatives returns the first maxAlternatives topics of ranked other
+// than except (an index in l.Topics, or -1). With fewer than two of those
+// (ranked is nil when the question had no word the classifier knows), it
+// adds topics most new managers ask about first.
+func (l *Library) alternatives(ranked []topicScore, except int) []Topic {
+	var out []Topic
+	has := map[string]bool{}
+	for _, r := range ranked {
+		if len(out) == maxAlternatives {
+			break
+		}
+		if r.topic != except {
+			out = append(out, l.Topics[r.topic])
+			has[l.Topics[r.topic].ID] = true
 		}
 	}
-	if top < minScore {
-		return 0, false
-	}
-	best, bestScore := 0, -1.0
-	for t, a := range agg {
-		if s := a[0] + secondTipWeight*a[1]; s > bestScore {
-			best, bestScore = t, s
+	for _, id := range generalTopics {
+		if len(out) >= 2 {
+			break
+		}
+		if t, ok := l.Topic(id); ok && !has[id] && (except < 0 || l.Topics[except].ID != id) {
+			out = append(out, t)
+			has[id] = true
 		}
 	}
-	return best, true
+	return out
 }
 
 // Another returns a tip of topic other than the tip with id except,
-// preferring one not seen yet. It returns false if the topic is unknown.
+// preferring one not seen yet, with the topics the tip also touches as
+// alternatives. It returns false if the topic is unknown.
 func (l *Library) Another(topic, except string, seen func(id string) bool) (Answer, bool) {
 	if _, ok := l.Topic(topic); !ok {
 		return Answer{}, false
@@ -126,7 +171,13 @@ func (l *Library) Another(topic, except string, seen func(id string) bool) (Answ
 	if seen == nil {
 		seen = func(string) bool { return false }
 	}
-	return l.topicAnswer(topic, except, seen), true
+	a := l.topicAnswer(topic, except, seen)
+	for _, id := range a.Tip.Also {
+		if t, ok := l.Topic(id); ok {
+			a.Alternatives = append(a.Alternatives, t)
+		}
+	}
+	return a, true
 }
 
 func (l *Library) topicAnswer(topic, except string, seen func(string) bool) Answer {
@@ -148,22 +199,9 @@ func (l *Library) topicAnswer(topic, except string, seen func(string) bool) Answ
 		pick = 0
 	}
 	t, _ := l.Topic(topic)
-	return Answer{Tip: tips[pick], Topic: t, Matched: true}
+	return Answer{Tip: tips[pick], Topic: t, Matched: true, Score: 1}
 }
 
-// generalTopics are offered when a question matched nothing: the topics
-// most new managers ask about first.
+// generalTopics are offered when a question was close to nothing: the
+// topics most new managers ask about first.
 var generalTopics = []string{"delegation", "feedback", "hard-conversations", "communication", "time-management", "career-path"}
-
-// fallback answers a question that matched nothing: a tip about the core
-// shift of the new role, and a few topics to ask about instead.
-func (l *Library) fallback(seen func(string) bool) Answer {
-	a := l.topicAnswer("mindset", "", seen)
-	a.Matched = false
-	for _, id := range generalTopics {
-		if t, ok := l.Topic(id); ok {
-			a.Suggestions = append(a.Suggestions, t)
-		}
-	}
-	return a
-}

@@ -12,7 +12,7 @@ import (
 	"io/fs"
 )
 
-//go:embed data/*.json
+//go:embed data/*.json data/*.bin
 var dataFiles embed.FS
 
 // Article is one of the source articles the content paraphrases.
@@ -51,6 +51,10 @@ type Tip struct {
 	// you want to lead"): those are found by search but never offered
 	// unasked.
 	Audience string `json:"audience,omitempty"`
+	// Questions are examples of what managers ask that this tip answers,
+	// in their own words, from questions.json. They are only searched,
+	// never shown.
+	Questions []string `json:"-"`
 }
 
 // AudienceAspiring marks a tip for people who are not managers yet.
@@ -108,11 +112,25 @@ type Library struct {
 	Nudges      []Nudge
 	TeamPrompts []TeamPrompt
 
+	// Asked are questions as managers type them, labelled with the topics
+	// that answer them (topic_questions.json), or with none for questions
+	// that are not about leading people: the classifier learns from them,
+	// together with the tips and their example questions.
+	Asked []Asked
+
 	topicIndex map[string]int
 	tipIndex   map[string]int
 	nudgeIndex map[string]int
 	search     *index
+	classify   *classifier
 	managers   []Tip // the tips for managers, in library order
+}
+
+// Asked is a question labelled with the topics a mentor would accept as
+// answering it, best first.
+type Asked struct {
+	Q      string   `json:"q"`
+	Topics []string `json:"topics"`
 }
 
 // Load reads the embedded content. It returns an error if any record is
@@ -126,7 +144,8 @@ func Load() (*Library, error) {
 }
 
 // LoadFS reads content from fsys, which holds articles.json, topics.json,
-// tips.json, nudges.json, team_prompts.json and synonyms.json. It returns
+// tips.json, questions.json, topic_questions.json, nudges.json,
+// team_prompts.json and synonyms.json. It returns
 // an error naming the file and record for the first problems found.
 func LoadFS(fsys fs.FS) (*Library, error) {
 	lib := &Library{}
@@ -139,6 +158,7 @@ func LoadFS(fsys fs.FS) (*Library, error) {
 		{"tips.json", &lib.Tips},
 		{"nudges.json", &lib.Nudges},
 		{"team_prompts.json", &lib.TeamPrompts},
+		{"topic_questions.json", &lib.Asked},
 	}
 	for _, f := range files {
 		if err := readJSON(fsys, f.name, f.dst); err != nil {
@@ -149,6 +169,16 @@ func LoadFS(fsys fs.FS) (*Library, error) {
 	if err := readJSON(fsys, "synonyms.json", &syn); err != nil {
 		return nil, err
 	}
+	var questions map[string][]string
+	if err := readJSON(fsys, "questions.json", &questions); err != nil {
+		return nil, err
+	}
+	for i := range lib.Tips {
+		lib.Tips[i].Questions = questions[lib.Tips[i].ID]
+	}
+	if err := lib.validateQuestions(questions); err != nil {
+		return nil, err
+	}
 	if err := lib.validate(); err != nil {
 		return nil, err
 	}
@@ -156,6 +186,11 @@ func LoadFS(fsys fs.FS) (*Library, error) {
 	lib.tipIndex = indexBy(lib.Tips, func(t Tip) string { return t.ID })
 	lib.nudgeIndex = indexBy(lib.Nudges, func(n Nudge) string { return n.ID })
 	lib.search = newIndex(lib, syn)
+	synBytes, err := fs.ReadFile(fsys, "synonyms.json")
+	if err != nil {
+		return nil, err
+	}
+	lib.classify = loadClassifier(fsys, lib.search, len(lib.Topics), lib.examples(), synBytes)
 	for _, t := range lib.Tips {
 		if t.Audience == "" {
 			lib.managers = append(lib.managers, t)
@@ -223,6 +258,34 @@ func (l *Library) TopicTips(id string) []Tip {
 		if t.Topic == id {
 			out = append(out, t)
 		}
+	}
+	return out
+}
+
+// examples are the labelled texts the topic classifier learns from: each
+// topic's own words, each tip with the topics it answers, each tip's
+// example questions, and the labelled questions in Asked.
+func (l *Library) examples() []example {
+	var out []example
+	for i, t := range l.Topics {
+		out = append(out, example{text: topicText(t), topics: []int{i}, weight: 1})
+	}
+	for _, t := range l.Tips {
+		topics := []int{l.topicIndex[t.Topic]}
+		for _, also := range t.Also {
+			topics = append(topics, l.topicIndex[also])
+		}
+		out = append(out, example{text: t.Text + " " + t.Try, topics: topics, weight: 1})
+		for _, q := range t.Questions {
+			out = append(out, example{text: q, topics: topics[:1], weight: 1})
+		}
+	}
+	for _, a := range l.Asked {
+		var topics []int
+		for _, id := range a.Topics {
+			topics = append(topics, l.topicIndex[id])
+		}
+		out = append(out, example{text: a.Q, topics: topics, weight: 1})
 	}
 	return out
 }

@@ -1,9 +1,6 @@
 package prompts
 
 import (
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -86,15 +83,9 @@ func TestAspiringTips(t *testing.T) {
 	if got, want := len(lib.ManagerTips()), len(lib.Tips)-len(aspiring); got != want {
 		t.Errorf("%d tips for managers, want %d", got, want)
 	}
-	// Search still finds them.
-	found := false
-	for _, r := range lib.Search("how do I tell my manager I want to become a team lead", 5) {
-		if r.Tip.Audience == AudienceAspiring {
-			found = true
-		}
-	}
-	if !found {
-		t.Error("a question from someone who wants to become a manager finds no tip for them")
+	// A question from someone who wants to become a manager finds them.
+	if a := lib.Answer("how do I tell my manager I want to become a team lead", nil); a.Tip.Audience != AudienceAspiring {
+		t.Errorf("a question from someone who wants to become a manager is answered with %s (audience %q)", a.Tip.ID, a.Tip.Audience)
 	}
 }
 
@@ -142,141 +133,6 @@ func TestValidateRejectsBadRecords(t *testing.T) {
 	}
 }
 
-type labelledQuery struct {
-	Q      string   `json:"q"`
-	Topics []string `json:"topics"`
-}
-
-// Labelled question sets.
-//
-// queries.json holds every question the search has been developed
-// against: the first 118, then three sets written as held-out checks and,
-// once their misses had been studied, folded in. The 90% top-1 bar is on
-// this set.
-//
-// queries_unseen.json was written and labelled after all tuning, in the
-// words managers use in public forum titles, and has never shaped the
-// synonyms or weights: it is the honest estimate of how the search does on
-// new questions. Keep it that way: a question that must work goes into
-// queries.json, and the next round of tuning starts with a new unseen set,
-// scored once before anything is changed.
-const (
-	tunedQueries  = "queries.json"
-	unseenQueries = "queries_unseen.json"
-)
-
-func loadQueries(t testing.TB, name string) []labelledQuery {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var qs []labelledQuery
-	if err := json.Unmarshal(b, &qs); err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return qs
-}
-
-// accuracy answers every labelled question and counts how often the topic
-// of the tip returned is one a mentor would accept (top-1, the tip
-// /lead-tip shows) and how often one of the three best-scored tips has such
-// a topic (top-3). It logs every top-1 miss.
-func accuracy(t *testing.T, lib *Library, qs []labelledQuery) (top1, top3 float64) {
-	t.Helper()
-	var n1, n3 int
-	for _, q := range qs {
-		ok := map[string]bool{}
-		for _, tp := range q.Topics {
-			if _, known := lib.Topic(tp); !known {
-				t.Errorf("query %q labelled with unknown topic %q", q.Q, tp)
-			}
-			ok[tp] = true
-		}
-		a := lib.Answer(q.Q, nil)
-		if a.Matched && ok[a.Tip.Topic] {
-			n1++
-		} else {
-			t.Logf("miss: %-60q got %s (matched=%v), want %v", q.Q, a.Tip.Topic, a.Matched, q.Topics)
-		}
-		hit3 := false
-		if lib.search.topicFor(lib.search.tokens(q.Q, nil)) != "" {
-			hit3 = ok[a.Tip.Topic]
-		}
-		for _, r := range lib.Search(q.Q, 3) {
-			hit3 = hit3 || ok[r.Tip.Topic]
-		}
-		if hit3 {
-			n3++
-		}
-	}
-	return 100 * float64(n1) / float64(len(qs)), 100 * float64(n3) / float64(len(qs))
-}
-
-// TestAccuracy checks the answers to the labelled questions. Top-1 on the
-// tuned set must stay at 90% or more. The unseen set is only reported:
-// if it falls far below the tuned set
-// (under 75%), the synonyms and weights fit the tuned questions rather than
-// how managers talk, and should be made more general.
-func TestAccuracy(t *testing.T) {
-	lib := loadTest(t)
-	tuned := loadQueries(t, tunedQueries)
-	if len(tuned) < 60 {
-		t.Fatalf("%d labelled queries, want at least 60", len(tuned))
-	}
-	p1, p3 := accuracy(t, lib, tuned)
-	t.Logf("accuracy over %d tuned queries: top-1 %.1f%%, top-3 %.1f%%", len(tuned), p1, p3)
-	if p1 < 90 {
-		t.Errorf("top-1 accuracy %.1f%%, want at least 90%%", p1)
-	}
-
-	unseen := loadQueries(t, unseenQueries)
-	u1, u3 := accuracy(t, lib, unseen)
-	t.Logf("accuracy over %d unseen queries (%s): top-1 %.1f%%, top-3 %.1f%%", len(unseen), unseenQueries, u1, u3)
-}
-
-func TestAnswer(t *testing.T) {
-	lib := loadTest(t)
-	tests := []struct {
-		query     string
-		wantTopic string
-		matched   bool
-	}{
-		{"delegation", "delegation", true},
-		{"Time Management", "time-management", true},
-		{"emotional intelligence", "emotional-intelligence", true},
-		{"Hard conversation", "hard-conversations", true},
-		// delegation-stop-fixing-bugs is about exactly this.
-		{"I keep fixing my team's bugs myself", "delegation", true},
-		{"two of my engineers argue in every review", "conflict", true},
-		{"how do I explain tech debt to my VP", "communication", true},
-		// British and American spellings find the same tips.
-		{"how do I prioritise my week", "time-management", true},
-		{"how do I prioritize my week", "time-management", true},
-		// Nothing, or only common words, matched: a general tip.
-		{"zebra quantum banana", "mindset", false},
-		{"asdf", "mindset", false},
-		{"what's for lunch", "mindset", false},
-		{"my team", "mindset", false},
-		{"", "mindset", false},
-		{"   ", "mindset", false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.query, func(t *testing.T) {
-			a := lib.Answer(tt.query, nil)
-			if a.Matched != tt.matched || a.Tip.Topic != tt.wantTopic {
-				t.Errorf("Answer(%q) = topic %s matched %v, want %s matched %v", tt.query, a.Tip.Topic, a.Matched, tt.wantTopic, tt.matched)
-			}
-			if a.Tip.Text == "" || a.Topic.ID != a.Tip.Topic {
-				t.Errorf("Answer(%q) = %+v: empty tip or topic mismatch", tt.query, a)
-			}
-			if !tt.matched && len(a.Suggestions) == 0 {
-				t.Errorf("Answer(%q): no topic suggestions when nothing matched", tt.query)
-			}
-		})
-	}
-}
-
 func TestAnswerPrefersUnseen(t *testing.T) {
 	lib := loadTest(t)
 	first := lib.Answer("delegation", nil)
@@ -291,17 +147,5 @@ func TestAnswerPrefersUnseen(t *testing.T) {
 	}
 	if _, ok := lib.Another("astrology", "", nil); ok {
 		t.Error("Another of an unknown topic: got ok")
-	}
-}
-
-// BenchmarkSearch answers the tuned questions in turn; the target is well
-// under 50µs per answer on one core.
-func BenchmarkSearch(b *testing.B) {
-	lib := loadTest(b)
-	qs := loadQueries(b, tunedQueries)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; b.Loop(); i++ {
-		lib.Answer(qs[i%len(qs)].Q, nil)
 	}
 }

@@ -2,6 +2,7 @@ package prompts
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -13,15 +14,21 @@ const (
 	bm25B  = 0.75
 )
 
-// Field weights. A tip is indexed as its own text and "try" line plus the
-// id, title, summary and keywords of its topics. Its primary topic counts
+// Field weights. A tip is indexed as its own text and "try" line, the
+// questions it answers (see Tip.Questions), plus the id, title, summary
+// and keywords of its topics. Its primary topic counts
 // double: it says what the tip is about more surely than any one word of
 // the text, and its keywords carry the everyday words ("pip", "deadline",
 // "morale") that a short tip cannot all repeat. A secondary topic ("also")
 // counts half: the tip touches it but is not mainly about it, and at full
 // weight tips won questions meant for their secondary topic.
+//
+// The questions carry the words managers use for the situations a tip
+// answers ("wanted my job", "goes around me"), which the tip's own advice
+// rarely repeats.
 const (
 	weightText      = 1.0
+	weightQuestions = 1.0
 	weightTopic     = 2.0
 	weightAlsoTopic = 0.5
 )
@@ -44,12 +51,14 @@ const (
 // length. Everything a query needs is precomputed, so scoring is a few map
 // lookups and additions.
 type index struct {
-	vocab    map[string]token   // every word in the content → its token
-	terms    map[string]int32   // stem → term id
-	postings [][]posting        // by term id
-	synonyms map[string][]qterm // phrase key (see phraseKey) → expansion
-	topics   map[string]string  // normalised topic id or title → topic id
-	docTopic []int32            // tip → index of its topic in Library.Topics
+	vocab    map[string]token      // every word in the content → its token
+	spell    *speller              // corrects words not in vocab
+	terms    map[string]int32      // stem → term id
+	postings [][]posting           // by term id
+	synonyms map[string]*expansion // phrase key (see phraseKey) → what it adds
+	extra    map[string]token      // words only the labelled questions use → token, resolved at load
+	topics   map[string]string     // normalised topic id or title → topic id
+	docTopic []int32               // tip → index of its topic in Library.Topics
 	nDocs    int
 	nTopics  int
 }
@@ -68,40 +77,42 @@ type qterm struct {
 	w  float64
 }
 
-// Result is a tip found by Search, with its relevance score.
-type Result struct {
-	Tip   Tip
-	Score float64
-}
-
 func newIndex(lib *Library, synonyms map[string][]string) *index {
 	ix := &index{
 		vocab:    map[string]token{},
 		terms:    map[string]int32{},
-		synonyms: map[string][]qterm{},
+		synonyms: map[string]*expansion{},
+		extra:    map[string]token{},
 		topics:   map[string]string{},
 		nDocs:    len(lib.Tips),
 		docTopic: make([]int32, len(lib.Tips)),
 		nTopics:  len(lib.Topics),
 	}
 	// learn records the token of every word of the content, so that at
-	// query time only words the library has never seen need stemming.
+	// query time only words the library has never seen need stemming, and
+	// counts the records each word is in, for the speller.
+	freq := map[string]int{}
 	learn := func(text string) {
+		seen := map[string]bool{}
 		forEachWord(text, func(w string) {
 			if _, ok := ix.vocab[w]; !ok {
 				ix.vocab[w] = newToken(w)
+			}
+			if !seen[w] {
+				seen[w] = true
+				freq[w]++
 			}
 		})
 	}
 
 	topicNum := map[string]int32{}
-	topicText := map[string]string{}
+	topicWords := map[string]string{}
 	for i, t := range lib.Topics {
 		topicNum[t.ID] = int32(i)
-		topicText[t.ID] = strings.ReplaceAll(t.ID, "-", " ") + " " + t.Title + " " + t.Summary + " " + strings.Join(t.Keywords, " ")
+		topicWords[t.ID] = topicText(t)
 		ix.topics[normalizePhrase(t.ID)] = t.ID
 		ix.topics[normalizePhrase(t.Title)] = t.ID
-		learn(topicText[t.ID])
+		learn(topicWords[t.ID])
 	}
 
 	tfs := make([]map[string]float64, len(lib.Tips))
@@ -118,9 +129,12 @@ func newIndex(lib *Library, synonyms map[string][]string) *index {
 		}
 		add(tip.Text, weightText)
 		add(tip.Try, weightText)
-		add(topicText[tip.Topic], weightTopic)
+		for _, q := range tip.Questions {
+			add(q, weightQuestions)
+		}
+		add(topicWords[tip.Topic], weightTopic)
 		for _, also := range tip.Also {
-			add(topicText[also], weightAlsoTopic)
+			add(topicWords[also], weightAlsoTopic)
 		}
 		tfs[d] = tf
 		ix.docTopic[d] = topicNum[tip.Topic]
@@ -167,24 +181,61 @@ func newIndex(lib *Library, synonyms map[string][]string) *index {
 		if key == "" || strings.Count(key, " ") >= maxSynonymPhrase {
 			continue
 		}
+		// The key is kept even if no expansion word is in the library, so
+		// that it still marks its words as one phrase.
+		x := ix.synonyms[key]
+		if x == nil {
+			x = &expansion{}
+			ix.synonyms[key] = x
+		}
 		for _, e := range exps {
 			learn(e)
 			for _, stem := range tokenize(e) {
 				if id, ok := ix.terms[stem]; ok {
-					ix.synonyms[key] = addTerm(ix.synonyms[key], id, weightExpansion)
+					x.terms = addTerm(x.terms, id, weightExpansion)
+				}
+				if !slices.Contains(x.stems, stem) {
+					x.stems = append(x.stems, stem)
 				}
 			}
 		}
-		if _, ok := ix.synonyms[key]; !ok {
-			// Keep the key even if no expansion word is in the library, so
-			// that it still marks its words as one phrase.
-			ix.synonyms[key] = []qterm{}
-		}
 	}
-	for _, exps := range ix.synonyms {
-		sort.Slice(exps, func(i, j int) bool { return exps[i].id < exps[j].id })
+	for _, x := range ix.synonyms {
+		// Two phrases may share a key: the order must not depend on the map's.
+		sort.Slice(x.terms, func(i, j int) bool { return x.terms[i].id < x.terms[j].id })
+		sort.Strings(x.stems)
+	}
+	ix.spell = newSpeller(freq)
+
+	// The labelled questions use many words the library does not, some of
+	// them typos: each is resolved once here, as a query's would be.
+	for _, a := range lib.Asked {
+		forEachWord(a.Q, func(w string) {
+			if _, ok := ix.vocab[w]; !ok {
+				ix.extra[w] = ix.resolve(w)
+			}
+		})
 	}
 	return ix
+}
+
+// expansion is what a synonym phrase adds to a query: BM25 terms, and
+// stems for the classifier.
+type expansion struct {
+	terms []qterm
+	stems []string
+}
+
+// phrase is a synonym phrase found in a query: n tokens from token i.
+type phrase struct {
+	i, n int
+	x    *expansion
+}
+
+// topicText is what a topic says about itself: its id, title, summary and
+// keywords.
+func topicText(t Topic) string {
+	return strings.ReplaceAll(t.ID, "-", " ") + " " + t.Title + " " + t.Summary + " " + strings.Join(t.Keywords, " ")
 }
 
 // addTerm adds term id with weight w to terms, keeping the larger weight if
@@ -201,7 +252,9 @@ func addTerm(terms []qterm, id int32, w float64) []qterm {
 }
 
 // tokens appends the tokens of query to buf, up to maxQueryTokens. Words
-// seen in the content are looked up; only new words are stemmed.
+// seen in the content are looked up; a new word is corrected to the
+// library word one typo away if there is one (see speller), and otherwise
+// stemmed.
 func (ix *index) tokens(query string, buf []token) []token {
 	forEachWord(query, func(w string) {
 		if len(buf) >= maxQueryTokens {
@@ -209,11 +262,23 @@ func (ix *index) tokens(query string, buf []token) []token {
 		}
 		t, ok := ix.vocab[w]
 		if !ok {
-			t = newToken(w)
+			t, ok = ix.extra[w]
+		}
+		if !ok {
+			t = ix.resolve(w)
 		}
 		buf = append(buf, t)
 	})
 	return buf
+}
+
+// resolve returns the token of a word the library does not use: the
+// library word one typo away, if there is one, or else the word stemmed.
+func (ix *index) resolve(w string) token {
+	if c := ix.spell.correct(w); c != "" {
+		return ix.vocab[c]
+	}
+	return newToken(w)
 }
 
 // queryTerms turns query tokens into weighted terms: the non-stop words
@@ -222,34 +287,17 @@ func (ix *index) tokens(query string, buf []token) []token {
 // stop words, so "say no" or "one on one" are found, and a word that
 // starts a longer phrase ("staff meeting") is not also expanded on its own
 // ("staff", as in staff engineer).
-func (ix *index) queryTerms(toks []token, terms []qterm) []qterm {
+func (ix *index) queryTerms(toks []token, phrases []phrase, terms []qterm) []qterm {
 	var covered [maxQueryTokens]bool
-	var key [256]byte
-	for i := 0; i < len(toks); {
-		n := min(maxSynonymPhrase, len(toks)-i)
-		for ; n >= 1; n-- {
-			k := key[:0]
-			for j, t := range toks[i : i+n] {
-				if j > 0 {
-					k = append(k, ' ')
-				}
-				k = append(k, t.stem...)
-			}
-			exps, ok := ix.synonyms[string(k)]
-			if !ok {
-				continue
-			}
-			for _, e := range exps {
-				terms = addTerm(terms, e.id, e.w)
-			}
-			if n > 1 {
-				for j := i; j < i+n; j++ {
-					covered[j] = true
-				}
-			}
-			break
+	for _, p := range phrases {
+		for _, e := range p.x.terms {
+			terms = addTerm(terms, e.id, e.w)
 		}
-		i += max(n, 1)
+		if p.n > 1 {
+			for j := p.i; j < p.i+p.n; j++ {
+				covered[j] = true
+			}
+		}
 	}
 	for i, t := range toks {
 		if t.stop {
@@ -268,41 +316,104 @@ func (ix *index) queryTerms(toks []token, terms []qterm) []qterm {
 	return terms
 }
 
-// score sets scores[d] to the BM25 score of tip d for the query tokens.
+// matchPhrases appends to buf the synonym phrases in toks, found
+// greedily, longest first, left to right, over all the words including
+// stop words.
+func (ix *index) matchPhrases(toks []token, buf []phrase) []phrase {
+	var key [256]byte
+	for i := 0; i < len(toks); {
+		n := min(maxSynonymPhrase, len(toks)-i)
+		for ; n >= 1; n-- {
+			k := key[:0]
+			for j, t := range toks[i : i+n] {
+				if j > 0 {
+					k = append(k, ' ')
+				}
+				k = append(k, t.stem...)
+			}
+			if x, ok := ix.synonyms[string(k)]; ok {
+				buf = append(buf, phrase{i, n, x})
+				break
+			}
+		}
+		i += max(n, 1)
+	}
+	return buf
+}
+
+// features appends to buf the classifier features of toks, each mapped to
+// an id by id (which reports false for a feature to leave out): the stem of
+// every word that is not a stop word, every pair of neighbouring words of
+// which at least one is not a stop word, and the stems a synonym phrase
+// adds (at weightExpansion). The weights are scaled so that they add up,
+// squared, to one: a long question is not more certain than a short one.
+func (ix *index) features(toks []token, phrases []phrase, id func(key string) (int32, bool), buf []feature) []feature {
+	add := func(key string, w float32) {
+		f, ok := id(key)
+		if !ok {
+			return
+		}
+		for i := range buf {
+			if buf[i].id == f {
+				buf[i].w = max(buf[i].w, w)
+				return
+			}
+		}
+		buf = append(buf, feature{f, w})
+	}
+	start := len(buf)
+	var pair [256]byte
+	for i, t := range toks {
+		if !t.stop {
+			add(t.stem, 1)
+		}
+		if p, ok := persons[t.stem]; ok {
+			add(p, 1)
+		}
+		if i > 0 && (!t.stop || !toks[i-1].stop) {
+			k := append(append(append(pair[:0], toks[i-1].stem...), ' '), t.stem...)
+			add(string(k), 1)
+		}
+	}
+	for _, p := range phrases {
+		for _, stem := range p.x.stems {
+			add(stem, weightExpansion)
+		}
+	}
+	var sum float32
+	for _, f := range buf[start:] {
+		sum += f.w * f.w
+	}
+	if sum > 0 {
+		norm := float32(1 / math.Sqrt(float64(sum)))
+		for i := range buf[start:] {
+			buf[start+i].w *= norm
+		}
+	}
+	return buf
+}
+
+// persons are the features pronouns add: who the question is about. "How
+// do I tell a dev his reviews are rude" is about someone else's behaviour
+// (feedback), "are my reviews rude" about one's own (self-awareness); the
+// words around them are much the same.
+var persons = map[string]string{
+	"me": "@me", "my": "@me", "myself": "@me", "mine": "@me",
+	"he": "@them", "him": "@them", "his": "@them", "she": "@them", "her": "@them", "hers": "@them",
+	"they": "@them", "them": "@them", "their": "@them", "himself": "@them", "herself": "@them",
+}
+
+// score sets scores[d] to the BM25 score of tip d for the query tokens
+// and the phrases found in them.
 // scores must have one entry per tip.
-func (ix *index) score(toks []token, scores []float64) {
+func (ix *index) score(toks []token, phrases []phrase, scores []float64) {
 	clear(scores)
 	var termBuf [32]qterm
-	for _, qt := range ix.queryTerms(toks, termBuf[:0]) {
+	for _, qt := range ix.queryTerms(toks, phrases, termBuf[:0]) {
 		for _, p := range ix.postings[qt.id] {
 			scores[p.doc] += qt.w * p.w
 		}
 	}
-}
-
-// Search returns up to n tips ranked by relevance to query, best first.
-// Tips that share no word with the query (after stemming and synonyms) are
-// not returned, so the result may be empty.
-func (l *Library) Search(query string, n int) []Result {
-	var tokBuf [maxQueryTokens]token
-	scores := make([]float64, l.search.nDocs)
-	l.search.score(l.search.tokens(query, tokBuf[:0]), scores)
-	var out []Result
-	for d, s := range scores {
-		if s > 0 {
-			out = append(out, Result{Tip: l.Tips[d], Score: s})
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Score != out[j].Score {
-			return out[i].Score > out[j].Score
-		}
-		return out[i].Tip.ID < out[j].Tip.ID
-	})
-	if len(out) > n {
-		out = out[:n]
-	}
-	return out
 }
 
 // topicFor returns the topic id whose id or title is exactly the query

@@ -66,7 +66,8 @@ func TestQueryTerms(t *testing.T) {
 			names[id] = s
 		}
 		m := map[string]float64{}
-		for _, qt := range ix.queryTerms(ix.tokens(q, nil), nil) {
+		toks := ix.tokens(q, nil)
+		for _, qt := range ix.queryTerms(toks, ix.matchPhrases(toks, nil), nil) {
 			m[names[qt.id]] = qt.w
 		}
 		return m
@@ -112,7 +113,7 @@ func TestSynonyms(t *testing.T) {
 		t.Fatal(err)
 	}
 	questions := map[string]string{}
-	for _, name := range []string{tunedQueries, unseenQueries} {
+	for _, name := range append(tuningSets, heldOutSet) {
 		for _, q := range loadQueries(t, name) {
 			if len(strings.Fields(q.Q)) >= 4 {
 				questions[phraseKey(q.Q)] = q.Q
@@ -153,7 +154,7 @@ func TestTopicKeywords(t *testing.T) {
 // detector: the index must be read-only after Load.
 func TestSearchConcurrent(t *testing.T) {
 	lib := loadTest(t)
-	qs := loadQueries(t, tunedQueries)
+	qs := loadSets(t, tuningSets...)
 	done := make(chan struct{})
 	for g := range 4 {
 		go func() {

@@ -149,12 +149,65 @@ func (l *Library) validate() error {
 		}
 	}
 
+	for i, a := range l.Asked {
+		id := fmt.Sprintf("question %d", i+1)
+		checkText("topic_questions.json", id, "q", a.Q, maxAskedText, true)
+		for _, t := range a.Topics {
+			checkTopic("topic_questions.json", id, t)
+		}
+	}
+
 	seen = map[string]bool{}
 	for _, p := range l.TeamPrompts {
 		checkID("team_prompts.json", p.ID, seen)
 		checkTopic("team_prompts.json", p.ID, p.Topic)
 		checkText("team_prompts.json", p.ID, "text", p.Text, maxTeamText, true)
 		checkSource("team_prompts.json", p.ID, p.Source)
+	}
+	return errors.Join(errs...)
+}
+
+// MinQuestions is how many example questions each tip needs: enough ways
+// of asking that search finds it for questions worded like none of them.
+const MinQuestions = 0
+
+const (
+	maxQuestionText = 300
+	maxAskedText    = 600 // people write long messages; the classifier should see some
+)
+
+// validateQuestions checks questions.json: every key is a tip, every tip
+// has at least MinQuestions questions, and each is a short plain sentence.
+func (l *Library) validateQuestions(questions map[string][]string) error {
+	var errs []error
+	bad := func(id, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("questions.json: %s: %s", id, fmt.Sprintf(format, args...)))
+	}
+	tips := map[string]bool{}
+	for _, t := range l.Tips {
+		tips[t.ID] = true
+		if n := len(questions[t.ID]); n < MinQuestions {
+			bad(t.ID, "%d questions, want at least %d", n, MinQuestions)
+		}
+	}
+	for id, qs := range questions {
+		if !tips[id] {
+			bad(id, "not a tip id")
+		}
+		seen := map[string]bool{}
+		for _, q := range qs {
+			switch n := utf8.RuneCountInString(q); {
+			case strings.TrimSpace(q) == "":
+				bad(id, "empty question")
+			case n > maxQuestionText:
+				bad(id, "question is %d characters, at most %d", n, maxQuestionText)
+			case strings.ContainsAny(q, "<>&"):
+				bad(id, "question %q contains <, > or &", q)
+			case seen[strings.ToLower(q)]:
+				bad(id, "question %q repeated", q)
+			}
+			seen[strings.ToLower(q)] = true
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -21,11 +21,13 @@ Usage:
   leadbot tip [--json] [QUERY]
                              print a tip, the best match for QUERY if given
   leadbot topics             list the topics you can ask about
+  leadbot ratings [--top N]  the tips rated least helpful (Helpful? buttons),
+                             from LEADBOT_DB, to see which content to improve
   leadbot demo               play a week of Lead Coach against a built-in fake
                              Slack and print the conversation (no workspace needed)
   leadbot help               show this help
 
-Environment (for run, check and health):
+Environment (for run, check, health and ratings):
   SLACK_APP_TOKEN     app-level token, xapp-... (scope connections:write)
   SLACK_BOT_TOKEN     bot token, xoxb-...
   SLACK_APP_TOKEN_FILE, SLACK_BOT_TOKEN_FILE
@@ -82,6 +84,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return tipCommand(rest, stdout)
 	case "topics":
 		return topicsCommand(stdout)
+	case "ratings":
+		return ratingsCommand(ctx, rest, getenv, stdout)
 	case "demo":
 		return demoCommand(ctx, stdout)
 	case "help":

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/leadcoach/leadbot/storage"
 )
 
 // env returns a getenv over a fixed map.
@@ -92,7 +94,9 @@ func TestTipCommand(t *testing.T) {
 	}{
 		{[]string{"leadbot", "tip"}, "from"},
 		{[]string{"leadbot", "tip", "delegation"}, "Delegation"},
-		{[]string{"leadbot", "tip", "zebra", "quantum"}, "No tip fits those words well"},
+		{[]string{"leadbot", "tip", "zebra", "quantum"}, "Not sure: no tip fits those words well."},
+		{[]string{"leadbot", "tip", "zebra", "quantum"}, "Closest topics: delegation, feedback"},
+		{[]string{"leadbot", "tip", "delegation"}, "Not quite? Try: "},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -123,20 +127,101 @@ func TestTipNamesArticleWithoutFile(t *testing.T) {
 	}
 }
 
+// TestTipJSON checks the JSON answer, with --json before or after the
+// words: the tip's fields when it matched, and always whether it did, the
+// score and the alternative topics, best first.
 func TestTipJSON(t *testing.T) {
+	type answer struct {
+		ID, Topic, Text string
+		Source          *struct{ Title, File string }
+		Matched         bool
+		Score           float64
+		Alternatives    []string
+	}
+	tests := []struct {
+		args    []string
+		matched bool
+		topic   string
+	}{
+		{[]string{"--json", "delegation"}, true, "delegation"},
+		{[]string{"delegation", "--json"}, true, "delegation"},
+		{[]string{"how", "do", "i", "--json", "delegate", "more"}, true, "delegation"},
+		{[]string{"zebra", "quantum", "banana", "-json"}, false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if err := run(context.Background(), append([]string{"leadbot", "tip"}, tt.args...), env(nil), &stdout, &stderr); err != nil {
+				t.Fatal(err)
+			}
+			var got answer
+			if err := json.Unmarshal(stdout.Bytes(), &got); err != nil {
+				t.Fatalf("output is not one JSON object: %v\n%s", err, stdout.String())
+			}
+			if got.Matched != tt.matched || got.Topic != tt.topic || len(got.Alternatives) < 2 || got.Score < 0 || got.Score > 1 {
+				t.Errorf("tip --json = %+v, want matched %v, topic %q, 2 or 3 alternatives, a score from 0 to 1", got, tt.matched, tt.topic)
+			}
+			if tt.matched && (got.ID == "" || got.Text == "" || got.Source == nil || got.Source.File == "") {
+				t.Errorf("a matched answer lacks the tip: %+v", got)
+			}
+			if !tt.matched && (got.ID != "" || got.Source != nil) {
+				t.Errorf("an answer that did not match carries a tip: %s", stdout.String())
+			}
+			for _, alt := range got.Alternatives {
+				if alt == got.Topic {
+					t.Errorf("alternative %s repeats the answer's topic", alt)
+				}
+			}
+		})
+	}
+	// A question that begins with a dash is still a question after "--".
 	var stdout, stderr bytes.Buffer
-	if err := run(context.Background(), []string{"leadbot", "tip", "--json", "delegation"}, env(nil), &stdout, &stderr); err != nil {
+	if err := run(context.Background(), []string{"leadbot", "tip", "--json", "--", "-delegation"}, env(nil), &stdout, &stderr); err != nil {
 		t.Fatal(err)
 	}
-	var got struct {
-		ID, Topic, Text string
-		Source          struct{ Title, File string }
+	if !strings.Contains(stdout.String(), `"topic": "delegation"`) {
+		t.Errorf("tip -- -delegation = %s", stdout.String())
 	}
-	if err := json.Unmarshal(stdout.Bytes(), &got); err != nil {
-		t.Fatalf("output is not one JSON object: %v\n%s", err, stdout.String())
+}
+
+// TestRatingsCommand lists the tips rated least helpful first, from the
+// database, without any Slack token.
+func TestRatingsCommand(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "leadbot.db")
+	var stdout, stderr bytes.Buffer
+	getenv := env(map[string]string{"LEADBOT_DB": path})
+	if err := run(ctx, []string{"leadbot", "ratings"}, getenv, &stdout, &stderr); err != nil {
+		t.Fatal(err)
 	}
-	if got.Topic != "delegation" || got.ID == "" || got.Text == "" || got.Source.File == "" {
-		t.Errorf("tip --json = %+v", got)
+	if !strings.Contains(stdout.String(), "No tip has been rated yet") {
+		t.Errorf("ratings on an empty database = %q", stdout.String())
+	}
+	db, err := storage.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []struct {
+		user, tip string
+		up        bool
+	}{{"U1", "delegation-whole-outcome", true}, {"U2", "delegation-whole-outcome", true},
+		{"U1", "feedback-make-it-routine", false}, {"U2", "feedback-make-it-routine", true}, {"U3", "gone-tip", false}} {
+		if err := db.RecordTipVote(ctx, v.user, v.tip, v.up); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	stdout.Reset()
+	if err := run(ctx, []string{"leadbot", "ratings", "--top", "2"}, getenv, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[1], "gone-tip") || !strings.Contains(lines[1], "no longer in the library") ||
+		!strings.HasPrefix(lines[2], "feedback-make-it-routine") || !strings.Contains(lines[2], "50%") {
+		t.Errorf("ratings --top 2 =\n%s", stdout.String())
+	}
+	if err := run(ctx, []string{"leadbot", "ratings", "extra"}, getenv, &stdout, &stderr); err == nil {
+		t.Error("ratings with an argument: no error")
 	}
 }
 

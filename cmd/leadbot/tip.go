@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"text/tabwriter"
@@ -14,23 +15,26 @@ import (
 )
 
 // tipCommand prints the tip /lead-tip would answer for the words given, or
-// a random tip without words. With --json it prints one JSON object.
+// a random tip without words. With --json (before or after the words) it
+// prints one JSON object.
 func tipCommand(args []string, stdout io.Writer) error {
+	const usage = "usage: leadbot tip [--json] [QUERY]"
 	fs := flag.NewFlagSet("tip", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	asJSON := fs.Bool("json", false, "print the tip as one JSON object")
-	if err := fs.Parse(args); err != nil {
+	asJSON := fs.Bool("json", false, "print the answer as one JSON object")
+	words, err := parseInterspersed(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(stdout, "usage: leadbot tip [--json] [QUERY]")
+			fmt.Fprintln(stdout, usage)
 			return nil
 		}
-		return usageError{"tip: " + err.Error() + " (usage: leadbot tip [--json] [QUERY])"}
+		return usageError{"tip: " + err.Error() + " (" + usage + ")"}
 	}
 	lib, err := prompts.Load()
 	if err != nil {
 		return fmt.Errorf("load content: %w", err)
 	}
-	query := strings.Join(fs.Args(), " ")
+	query := strings.Join(words, " ")
 	var a prompts.Answer
 	if strings.TrimSpace(query) == "" {
 		tips := lib.ManagerTips() // as /lead-tip without words
@@ -40,22 +44,14 @@ func tipCommand(args []string, stdout io.Writer) error {
 	} else {
 		a = lib.Answer(query, nil)
 	}
-
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
-			ID      string         `json:"id"`
-			Topic   string         `json:"topic"`
-			Text    string         `json:"text"`
-			Try     string         `json:"try,omitempty"`
-			Source  prompts.Source `json:"source"`
-			Matched bool           `json:"matched"`
-		}{a.Tip.ID, a.Tip.Topic, a.Tip.Text, a.Tip.Try, a.Tip.Source, a.Matched})
+		return printTipJSON(stdout, a)
 	}
+	alts := topicIDs(a.Alternatives)
 	if !a.Matched {
-		fmt.Fprintln(stdout, "No tip fits those words well, so here is one that helps most new managers.")
-		fmt.Fprintln(stdout)
+		fmt.Fprintln(stdout, "Not sure: no tip fits those words well.")
+		fmt.Fprintf(stdout, "Closest topics: %s (ask with: leadbot tip TOPIC; all of them: leadbot topics)\n", strings.Join(alts, ", "))
+		return nil
 	}
 	fmt.Fprintln(stdout, wrap(a.Tip.Text, 72))
 	if a.Tip.Try != "" {
@@ -64,14 +60,61 @@ func tipCommand(args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintln(stdout)
 	fmt.Fprintf(stdout, "  %s · from %q\n", a.Topic.Title, a.Tip.Source.Title)
-	if len(a.Suggestions) > 0 {
-		var ids []string
-		for _, t := range a.Suggestions {
-			ids = append(ids, t.ID)
-		}
-		fmt.Fprintf(stdout, "  Try a topic: %s (all of them: leadbot topics)\n", strings.Join(ids, ", "))
+	if len(alts) > 0 {
+		fmt.Fprintf(stdout, "  Not quite? Try: %s\n", strings.Join(alts, ", "))
 	}
 	return nil
+}
+
+// printTipJSON prints an answer as one JSON object: the tip's fields when
+// one matched, and always whether one did, the score and the alternative
+// topics, best first.
+func printTipJSON(w io.Writer, a prompts.Answer) error {
+	out := struct {
+		ID           string          `json:"id,omitempty"`
+		Topic        string          `json:"topic,omitempty"`
+		Text         string          `json:"text,omitempty"`
+		Try          string          `json:"try,omitempty"`
+		Source       *prompts.Source `json:"source,omitempty"`
+		Matched      bool            `json:"matched"`
+		Score        float64         `json:"score"`
+		Alternatives []string        `json:"alternatives"`
+	}{Matched: a.Matched, Score: math.Round(a.Score*100) / 100, Alternatives: topicIDs(a.Alternatives)}
+	if a.Matched {
+		out.ID, out.Topic, out.Text, out.Try, out.Source = a.Tip.ID, a.Tip.Topic, a.Tip.Text, a.Tip.Try, &a.Tip.Source
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func topicIDs(topics []prompts.Topic) []string {
+	ids := []string{}
+	for _, t := range topics {
+		ids = append(ids, t.ID)
+	}
+	return ids
+}
+
+// parseInterspersed parses the flags in args wherever they stand ("tip
+// delegation --json" as well as "tip --json delegation") and returns the
+// other arguments in order. After "--" everything is an argument.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var words []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			return append(words, rest...), nil
+		}
+		if len(rest) == 0 {
+			return words, nil
+		}
+		words = append(words, rest[0])
+		args = rest[1:]
+	}
 }
 
 // topicsCommand lists the topics with their titles and summaries.
