@@ -8,6 +8,8 @@ import (
 	"unicode"
 
 	"github.com/slack-go/slack"
+
+	"github.com/leadcoach/leadbot/bot/calendar"
 )
 
 // command is a parsed /lead-tip invocation: a reserved verb (help, topics…)
@@ -151,7 +153,7 @@ func looksLikeSchedule(args []string) bool {
 			return true
 		}
 		for _, part := range strings.FieldsFunc(a, func(r rune) bool { return r == ',' || r == '-' }) {
-			if _, ok := dayNames[part]; ok && len(part) > 2 && part != "sat" && part != "sun" && part != "wed" {
+			if _, ok := calendar.Day(part); ok && len(part) > 2 && part != "sat" && part != "sun" && part != "wed" {
 				return true
 			}
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/leadcoach/leadbot/bot/calendar"
 	"github.com/leadcoach/leadbot/bot/chart"
 	"github.com/leadcoach/leadbot/storage"
 )
@@ -17,7 +18,7 @@ import (
 // The weekly digest comes at the end of the working week: Friday 16:00 in
 // the user's timezone.
 const (
-	digestDay    = weekdays(1 << time.Friday)
+	digestDay    = calendar.Days(1 << time.Friday)
 	digestMinute = 16 * 60
 )
 
@@ -38,21 +39,13 @@ func (b *Bot) sendDigests(ctx context.Context, log *slog.Logger, now time.Time) 
 		if ctx.Err() != nil {
 			return
 		}
-		loc := loadLocation(s.TZ)
-		slot := s.DigestNextAt
-		for range 1000 { // after downtime, only the latest week counts
-			n := nextSlot(digestDay, digestMinute, loc, slot)
-			if n.After(now) {
-				break
-			}
-			slot = n
-		}
-		// The next digest is in the next calendar week, whatever the
-		// timezone does meanwhile.
-		week := weekStart(slot, loc)
-		next := nextSlot(digestDay, digestMinute, loc, week.AddDate(0, 0, 7))
+		loc := calendar.LoadLocation(s.TZ)
+		// After downtime, only the latest week counts. The next digest is
+		// in the next calendar week, whatever the timezone does meanwhile.
+		slot, _ := calendar.Due(digestDay, digestMinute, loc, s.DigestNextAt, now)
+		next := calendar.FirstAfterWeek(digestDay, digestMinute, loc, slot)
 		send := now.Sub(slot) <= max(b.catchup, onTimeGrace)
-		ok, err := b.store.ClaimDigest(ctx, s.UserID, storage.WeekOf(slot, loc), slot, s.DigestNextAt, next, send)
+		ok, err := b.store.ClaimDigest(ctx, s.UserID, int(calendar.WeekOf(slot, loc)), slot, s.DigestNextAt, next, send)
 		if err != nil {
 			log.Error("could not claim a digest", keyUser, s.UserID, keyErr, err)
 			continue
@@ -82,7 +75,7 @@ func (b *Bot) scheduleMissingDigests(ctx context.Context, log *slog.Logger, now 
 		return
 	}
 	for _, s := range subs {
-		next := nextSlot(digestDay, digestMinute, loadLocation(s.TZ), now)
+		next := calendar.NextSlot(digestDay, digestMinute, calendar.LoadLocation(s.TZ), now)
 		if _, err := b.store.ScheduleDigest(ctx, s.UserID, next); err != nil {
 			log.Error("could not schedule the digest", keyUser, s.UserID, keyErr, err)
 		}
@@ -93,7 +86,7 @@ func (b *Bot) scheduleMissingDigests(ctx context.Context, log *slog.Logger, now 
 // highlight from their own replies, and the chart of the last eight weeks.
 // A week with nothing in it gets a short, friendly note instead.
 func (b *Bot) sendDigest(ctx context.Context, log *slog.Logger, s storage.Subscription, loc *time.Location, now time.Time) bool {
-	ds, err := b.store.DeliveriesSince(ctx, s.UserID, weekStart(now, loc).AddDate(0, 0, -7*53))
+	ds, err := b.store.DeliveriesSince(ctx, s.UserID, calendar.WeekOf(now, loc).Start(loc).AddDate(0, 0, -7*53))
 	if err != nil {
 		log.Error("could not read the week", keyErr, err)
 		return false

@@ -10,6 +10,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/leadcoach/leadbot/bot/calendar"
 )
 
 // Fuzz tests for everything that reads what a user typed. Their seed
@@ -105,26 +107,24 @@ func FuzzParseSchedule(f *testing.F) {
 		if minute < 0 || minute >= 24*60 || (!haveTime && minute != 0) {
 			t.Fatalf("minute %d (haveTime %v)", minute, haveTime)
 		}
-		if days&^everyDay != 0 || haveDays != (days != 0) {
+		if days&^calendar.EveryDay != 0 || haveDays != (days != 0) {
 			t.Fatalf("days %07b (haveDays %v)", days, haveDays)
 		}
 		if !haveDays || !haveTime {
 			return
 		}
-		d2, m2, _, _, err := parseSchedule(strings.Fields(dayWords(days) + " " + clock(minute)))
+		d2, m2, _, _, err := parseSchedule(strings.Fields(dayWords(days) + " " + calendar.Clock(minute)))
 		if err != nil || d2 != days || m2 != minute {
-			t.Fatalf("round trip of %s %s: %07b %d %v", dayWords(days), clock(minute), d2, m2, err)
+			t.Fatalf("round trip of %s %s: %07b %d %v", dayWords(days), calendar.Clock(minute), d2, m2, err)
 		}
 	})
 }
 
 // dayWords writes a set of days the way a user would type it: "mon,thu".
-func dayWords(w weekdays) string {
+func dayWords(w calendar.Days) string {
 	var names []string
-	for _, d := range weekOrder {
-		if w.has(d) {
-			names = append(names, strings.ToLower(d.String()[:3]))
-		}
+	for _, d := range w.MondayFirst() {
+		names = append(names, strings.ToLower(d.String()[:3]))
 	}
 	return strings.Join(names, ",")
 }
@@ -137,15 +137,15 @@ func FuzzParseClock(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		m, ok := parseClock(s)
+		m, ok := calendar.ParseClock(s)
 		if !ok {
 			return
 		}
 		if m < 0 || m >= 24*60 {
-			t.Fatalf("parseClock(%q) = %d", s, m)
+			t.Fatalf("ParseClock(%q) = %d", s, m)
 		}
-		if back, ok := parseClock(clock(m)); !ok || back != m {
-			t.Fatalf("parseClock(%q) = %d, but %s reads as %d, %v", s, m, clock(m), back, ok)
+		if back, ok := calendar.ParseClock(calendar.Clock(m)); !ok || back != m {
+			t.Fatalf("ParseClock(%q) = %d, but %s reads as %d, %v", s, m, calendar.Clock(m), back, ok)
 		}
 	})
 }

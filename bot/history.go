@@ -9,6 +9,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/leadcoach/leadbot/bot/calendar"
 	"github.com/leadcoach/leadbot/storage"
 )
 
@@ -46,7 +47,7 @@ func (b *Bot) history(ctx context.Context, log *slog.Logger, userID string) mess
 		return textMessage("No nudges yet. `/lead-tip nudge` sends you one now; `/lead-tip start` subscribes you.")
 	}
 	u, _ := b.store.User(ctx, userID)
-	loc := loadLocation(u.TZ)
+	loc := calendar.LoadLocation(u.TZ)
 	blocks := []slack.Block{section(fmt.Sprintf("*Your last %d %s*", len(ds), plural(len(ds), "nudge", "nudges")))}
 	for _, d := range ds {
 		title := d.NudgeID

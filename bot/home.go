@@ -13,6 +13,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
+	"github.com/leadcoach/leadbot/bot/calendar"
 	"github.com/leadcoach/leadbot/prompts"
 	"github.com/leadcoach/leadbot/storage"
 )
@@ -73,14 +74,14 @@ func (b *Bot) homeView(ctx context.Context, userID string, tip *prompts.Answer) 
 	if err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return slack.HomeTabViewRequest{}, err
 	}
-	loc := loadLocation(u.TZ)
+	loc := calendar.LoadLocation(u.TZ)
 	now := b.now()
 	sub, err := b.store.Subscription(ctx, userID)
 	subscribed := err == nil
 	if err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return slack.HomeTabViewRequest{}, err
 	}
-	ds, err := b.store.DeliveriesSince(ctx, userID, weekStart(now, loc).AddDate(0, 0, -7*53))
+	ds, err := b.store.DeliveriesSince(ctx, userID, calendar.WeekOf(now, loc).Start(loc).AddDate(0, 0, -7*53))
 	if err != nil {
 		return slack.HomeTabViewRequest{}, err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/leadcoach/leadbot/bot/calendar"
 	"github.com/leadcoach/leadbot/storage"
 )
 
@@ -29,12 +30,12 @@ func (b *Bot) nudgeButton(ctx context.Context, log *slog.Logger, env *envelope, 
 		actionNudgeDone: storage.OutcomeDone, actionNudgeNotYet: storage.OutcomeNotYet, actionNudgeSkip: storage.OutcomeSkipped,
 	}[act.ActionID]
 	u, _ := b.store.User(ctx, cb.User.ID) // a nudge's owner is a stored user
-	loc := loadLocation(u.TZ)
+	loc := calendar.LoadLocation(u.TZ)
 	var reaskAt time.Time
 	if outcome == storage.OutcomeNotYet {
-		minute, days := defaultMinute, weekdays(0) // a nudge asked for with /lead-tip nudge, without a schedule
+		minute, days := defaultMinute, calendar.Days(0) // a nudge asked for with /lead-tip nudge, without a schedule
 		if sub, err := b.store.Subscription(ctx, cb.User.ID); err == nil && sub.Status != storage.StatusStopped {
-			minute, days = sub.Minute, weekdays(sub.Days)
+			minute, days = sub.Minute, calendar.Days(sub.Days)
 		}
 		reaskAt = reaskTime(b.now(), minute, days, loc)
 	}
@@ -78,9 +79,9 @@ const reaskGap = 3 * 60 // minutes
 // than at whatever time they happened to press the button. On one of the
 // user's nudge days (days) it comes reaskGap later, or earlier near
 // midnight, so that two challenges do not arrive in the same minute.
-func reaskTime(now time.Time, minute int, days weekdays, loc *time.Location) time.Time {
-	day := addWorkingDays(now, 2, loc)
-	if days.has(day.Weekday()) {
+func reaskTime(now time.Time, minute int, days calendar.Days, loc *time.Location) time.Time {
+	day := calendar.AddWorkingDays(now, 2, loc)
+	if days.Has(day.Weekday()) {
 		if minute+reaskGap < 24*60 {
 			minute += reaskGap
 		} else {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/leadcoach/leadbot/bot/calendar"
 	"github.com/leadcoach/leadbot/prompts"
 	"github.com/leadcoach/leadbot/storage"
 )
@@ -177,7 +178,7 @@ func (b *Bot) sendFollowups(ctx context.Context, log *slog.Logger, now time.Time
 		if err != nil {
 			continue
 		}
-		if addWorkingDays(d.SentAt, 2, loadLocation(u.TZ)).After(now) {
+		if calendar.AddWorkingDays(d.SentAt, 2, calendar.LoadLocation(u.TZ)).After(now) {
 			continue
 		}
 		n, ok := b.lib.Nudge(d.NudgeID)

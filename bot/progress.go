@@ -3,17 +3,10 @@ package bot
 import (
 	"time"
 
+	"github.com/leadcoach/leadbot/bot/calendar"
 	"github.com/leadcoach/leadbot/bot/chart"
 	"github.com/leadcoach/leadbot/storage"
 )
-
-// weekStart returns the Monday 00:00 (in loc) of the week holding t.
-func weekStart(t time.Time, loc *time.Location) time.Time {
-	l := t.In(loc)
-	offset := (int(l.Weekday()) + 6) % 7 // days since Monday
-	y, m, d := l.Date()
-	return time.Date(y, m, d-offset, 0, 0, 0, 0, loc)
-}
 
 // progress summarises a user's deliveries for the Home tab and the digest.
 type progress struct {
@@ -31,7 +24,7 @@ const chartWeeks = 8
 // now in loc. The weeks run Monday to Sunday in the user's timezone.
 func summarise(ds []storage.Delivery, now time.Time, loc *time.Location) progress {
 	p := progress{perKind: map[string]*kindTotals{}}
-	thisMonday := weekStart(now, loc)
+	thisMonday := calendar.WeekOf(now, loc).Start(loc)
 	doneWeeks := map[time.Time]bool{}
 	weekIndex := map[time.Time]int{}
 	for i := chartWeeks - 1; i >= 0; i-- {
@@ -44,7 +37,7 @@ func summarise(ds []storage.Delivery, now time.Time, loc *time.Location) progres
 			continue
 		}
 		when := d.ClaimedAt
-		wk := weekStart(when, loc)
+		wk := calendar.WeekOf(when, loc).Start(loc)
 		if !wk.Before(thisMonday) {
 			p.thisWeek = append(p.thisWeek, d)
 		}

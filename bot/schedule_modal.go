@@ -10,6 +10,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/leadcoach/leadbot/bot/calendar"
 	"github.com/leadcoach/leadbot/storage"
 )
 
@@ -25,24 +26,24 @@ const (
 func (b *Bot) openScheduleModal(ctx context.Context, log *slog.Logger, cb slack.InteractionCallback) {
 	days, minute := defaultDays, defaultMinute
 	if sub, err := b.store.Subscription(ctx, cb.User.ID); err == nil && sub.Status != storage.StatusStopped {
-		days, minute = weekdays(sub.Days), sub.Minute
+		days, minute = calendar.Days(sub.Days), sub.Minute
 	}
 	timeLabel := "Time (your timezone)"
 	if u, err := b.store.User(ctx, cb.User.ID); err == nil && u.TZ != "" {
-		timeLabel = "Time (" + loadLocation(u.TZ).String() + ")"
+		timeLabel = "Time (" + calendar.LoadLocation(u.TZ).String() + ")"
 	}
 	var options, initial []*slack.OptionBlockObject
-	for _, d := range weekOrder {
+	for _, d := range calendar.EveryDay.MondayFirst() {
 		o := slack.NewOptionBlockObject(strconv.Itoa(int(d)), slack.NewTextBlockObject(slack.PlainTextType, d.String(), false, false), nil)
 		options = append(options, o)
-		if days.has(d) {
+		if days.Has(d) {
 			initial = append(initial, o)
 		}
 	}
 	boxes := slack.NewCheckboxGroupsBlockElement(blockDays, options...)
 	boxes.InitialOptions = initial
 	picker := slack.NewTimePickerBlockElement(blockTime)
-	picker.InitialTime = clock(minute)
+	picker.InitialTime = calendar.Clock(minute)
 	view := slack.ModalViewRequest{
 		Type:       slack.VTModal,
 		CallbackID: callbackScheduleModal,
@@ -77,9 +78,9 @@ func (b *Bot) scheduleSubmitted(ctx context.Context, log *slog.Logger, env *enve
 
 // readScheduleForm reads the modal's state. It returns field errors by
 // block id for what is missing or wrong.
-func readScheduleForm(state *slack.ViewState) (weekdays, int, map[string]string) {
+func readScheduleForm(state *slack.ViewState) (calendar.Days, int, map[string]string) {
 	errs := map[string]string{}
-	var days weekdays
+	var days calendar.Days
 	minute := -1
 	if state != nil {
 		for _, o := range state.Values[blockDays][blockDays].SelectedOptions {
@@ -91,7 +92,7 @@ func readScheduleForm(state *slack.ViewState) (weekdays, int, map[string]string)
 			days |= 1 << d
 		}
 		if t := state.Values[blockTime][blockTime].SelectedTime; t != "" {
-			if m, ok := parseClock(strings.TrimSpace(t)); ok {
+			if m, ok := calendar.ParseClock(strings.TrimSpace(t)); ok {
 				minute = m
 			}
 		}
@@ -107,7 +108,7 @@ func readScheduleForm(state *slack.ViewState) (weekdays, int, map[string]string)
 
 // saveSchedule sets days and minute on the user's subscription, creating an
 // active one if there is none, keeping a pause if there is one.
-func (b *Bot) saveSchedule(ctx context.Context, log *slog.Logger, sc slack.SlashCommand, days weekdays, minute int) {
+func (b *Bot) saveSchedule(ctx context.Context, log *slog.Logger, sc slack.SlashCommand, days calendar.Days, minute int) {
 	_, loc := b.user(ctx, log, sc.UserID, sc.TeamID)
 	sub, err := b.store.Subscription(ctx, sc.UserID)
 	if errors.Is(err, storage.ErrNotFound) || (err == nil && sub.Status == storage.StatusStopped) {
@@ -118,7 +119,7 @@ func (b *Bot) saveSchedule(ctx context.Context, log *slog.Logger, sc slack.Slash
 	}
 	now := b.now()
 	sub.Days, sub.Minute = uint8(days), minute
-	sub.NextAt = nextSlot(days, minute, loc, now)
+	sub.NextAt = calendar.NextSlot(days, minute, loc, now)
 	b.scheduleDigest(&sub, loc, now)
 	if err := b.store.SaveSubscription(ctx, sub); err != nil {
 		log.Error("could not save the schedule", keyErr, err)
@@ -136,6 +137,6 @@ func (b *Bot) scheduleDigest(sub *storage.Subscription, loc *time.Location, now 
 		return
 	}
 	if sub.DigestNextAt.IsZero() || !sub.DigestNextAt.After(now) {
-		sub.DigestNextAt = nextSlot(digestDay, digestMinute, loc, now)
+		sub.DigestNextAt = calendar.NextSlot(digestDay, digestMinute, loc, now)
 	}
 }

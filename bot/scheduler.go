@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/leadcoach/leadbot/bot/calendar"
 	"github.com/leadcoach/leadbot/storage"
 )
 
@@ -109,19 +110,9 @@ func (b *Bot) claimDueSlots(ctx context.Context, log *slog.Logger, now time.Time
 // delivery to send if it claimed one, and whether the schedule moved on.
 func (b *Bot) claimSlot(ctx context.Context, log *slog.Logger, s storage.Subscription, now time.Time) (delivery, bool, bool) {
 	log = log.With(keyUser, s.UserID)
-	loc := loadLocation(s.TZ)
-	days := weekdays(s.Days)
 	// The latest slot at or before now: after downtime only that one can
 	// still be worth sending.
-	latest := s.NextAt
-	for range 1000 {
-		n := nextSlot(days, s.Minute, loc, latest)
-		if n.IsZero() || n.After(now) {
-			break
-		}
-		latest = n
-	}
-	next := nextSlot(days, s.Minute, loc, latest)
+	latest, next := calendar.Due(calendar.Days(s.Days), s.Minute, calendar.LoadLocation(s.TZ), s.NextAt, now)
 
 	if s.Status == storage.StatusPaused {
 		if s.PausedUntil.IsZero() || now.Before(s.PausedUntil) || latest.Before(s.PausedUntil) {

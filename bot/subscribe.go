@@ -12,6 +12,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
+	"github.com/leadcoach/leadbot/bot/calendar"
 	"github.com/leadcoach/leadbot/storage"
 )
 
@@ -54,7 +55,7 @@ func (b *Bot) subscribe(ctx context.Context, log *slog.Logger, sc slack.SlashCom
 	unchanged := !isNew && before.Status == storage.StatusActive && sub.Days == before.Days && sub.Minute == before.Minute
 	if !unchanged {
 		now := b.now()
-		sub.NextAt = nextSlot(weekdays(sub.Days), sub.Minute, loc, now)
+		sub.NextAt = calendar.NextSlot(calendar.Days(sub.Days), sub.Minute, loc, now)
 		b.scheduleDigest(&sub, loc, now)
 		if err := b.store.SaveSubscription(ctx, sub); err != nil {
 			log.Error("could not save subscription", keyErr, err)
@@ -91,7 +92,7 @@ func (b *Bot) subscribe(ctx context.Context, log *slog.Logger, sc slack.SlashCom
 }
 
 func scheduleWords(s storage.Subscription, loc *time.Location) string {
-	return fmt.Sprintf("%s at %s (%s)", weekdays(s.Days).every(), clock(s.Minute), loc)
+	return fmt.Sprintf("%s at %s (%s)", calendar.Days(s.Days).Every(), calendar.Clock(s.Minute), loc)
 }
 
 func pausedWords(s storage.Subscription, loc *time.Location) string {
@@ -132,7 +133,7 @@ func (b *Bot) pause(ctx context.Context, log *slog.Logger, sc slack.SlashCommand
 		return textMessage("Paused until you resume. Your history stays; `/lead-tip resume` starts the nudges again.")
 	}
 	// The scheduler sends the first slot at or after the end of the pause.
-	next := nextSlot(weekdays(sub.Days), sub.Minute, loc, until.Add(-time.Nanosecond))
+	next := calendar.NextSlot(calendar.Days(sub.Days), sub.Minute, loc, until.Add(-time.Nanosecond))
 	return textMessage("Paused " + pauseLengthWords(cmd.args, now, until, loc) + ". Your next nudge: *" + formatWhen(next, loc) +
 		"*. Your history stays; `/lead-tip resume` starts sooner.")
 }
@@ -206,7 +207,7 @@ func (b *Bot) resume(ctx context.Context, log *slog.Logger, sc slack.SlashComman
 		return textMessage("You were not paused: your nudges come " + scheduleWords(sub, loc) + ". Next one: *" + formatWhen(sub.NextAt, loc) + "*.")
 	}
 	sub.Status, sub.PausedUntil = storage.StatusActive, time.Time{}
-	sub.NextAt = nextSlot(weekdays(sub.Days), sub.Minute, loc, b.now())
+	sub.NextAt = calendar.NextSlot(calendar.Days(sub.Days), sub.Minute, loc, b.now())
 	b.scheduleDigest(&sub, loc, b.now())
 	if err := b.store.SaveSubscription(ctx, sub); err != nil {
 		log.Error("could not resume", keyErr, err)
@@ -266,10 +267,10 @@ func (b *Bot) userChanged(ctx context.Context, log *slog.Logger, ev *slackevents
 	if err != nil || sub.Status == storage.StatusStopped {
 		return
 	}
-	loc := loadLocation(ev.User.TZ)
-	sub.NextAt = nextSlot(weekdays(sub.Days), sub.Minute, loc, b.now())
+	loc := calendar.LoadLocation(ev.User.TZ)
+	sub.NextAt = calendar.NextSlot(calendar.Days(sub.Days), sub.Minute, loc, b.now())
 	if sub.DigestOn { // Friday 16:00 where the user is now; a week sent already stays sent
-		sub.DigestNextAt = nextSlot(digestDay, digestMinute, loc, b.now())
+		sub.DigestNextAt = calendar.NextSlot(digestDay, digestMinute, loc, b.now())
 	}
 	if err := b.store.SaveSubscription(ctx, sub); err != nil {
 		log.Error("could not move the next nudge to the new timezone", keyErr, err)

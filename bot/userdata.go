@@ -11,6 +11,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/leadcoach/leadbot/bot/calendar"
 	"github.com/leadcoach/leadbot/storage"
 )
 
@@ -105,7 +106,7 @@ func (b *Bot) buildExport(data storage.UserData) exportFile {
 		f.User = &exportUser{ID: u.ID, TeamID: u.TeamID, Timezone: u.TZ, DMChannel: u.DMChannel, HomeOpened: u.HomeOpened}
 	}
 	if s := data.Subscription; s != nil {
-		f.Subscription = &exportSub{Days: weekdays(s.Days).String(), Time: clock(s.Minute), Status: s.Status,
+		f.Subscription = &exportSub{Days: calendar.Days(s.Days).String(), Time: calendar.Clock(s.Minute), Status: s.Status,
 			PausedUntil: s.PausedUntil, NextNudge: s.NextAt, DigestOn: s.DigestOn, CreatedAt: s.CreatedAt}
 	}
 	byDelivery := map[int64][]exportReply{}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/leadcoach/leadbot/bot/calendar"
 	"github.com/leadcoach/leadbot/storage"
 )
 
@@ -44,7 +45,7 @@ func (b *Bot) user(ctx context.Context, log *slog.Logger, userID, teamID string)
 	if err := b.store.SaveUser(ctx, u); err != nil {
 		log.Warn("could not save user", keyErr, err)
 	}
-	return u, loadLocation(u.TZ)
+	return u, calendar.LoadLocation(u.TZ)
 }
 
 // dmChannel returns the DM channel with the user, opening it once with

@@ -10,6 +10,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/leadcoach/leadbot/bot/calendar"
 	"github.com/leadcoach/leadbot/bot/slackfake"
 	"github.com/leadcoach/leadbot/prompts"
 	"github.com/leadcoach/leadbot/storage"
@@ -162,17 +163,17 @@ func TestStartAndResumeWording(t *testing.T) {
 }
 
 func TestWeekdaysEvery(t *testing.T) {
-	tests := map[weekdays]string{
+	tests := map[calendar.Days]string{
 		defaultDays:                       "every Monday, Wednesday and Friday",
 		1 << time.Friday:                  "every Friday",
 		1<<time.Saturday | 1<<time.Sunday: "every Saturday and Sunday",
 		1<<time.Sunday | 1<<time.Monday:   "every Monday and Sunday",
-		workweek:                          "every weekday",
-		everyDay:                          "every day",
+		calendar.Workweek:                 "every weekday",
+		calendar.EveryDay:                 "every day",
 	}
 	for w, want := range tests {
-		if got := w.every(); got != want {
-			t.Errorf("%07b.every() = %q, want %q", w, got, want)
+		if got := w.Every(); got != want {
+			t.Errorf("%07b.Every() = %q, want %q", w, got, want)
 		}
 	}
 }
@@ -180,13 +181,13 @@ func TestWeekdaysEvery(t *testing.T) {
 // "Not yet" comes back two working days later at the usual nudge time, or
 // three hours apart from the scheduled nudge on a nudge day.
 func TestReaskTime(t *testing.T) {
-	monWedFri := weekdays(1<<time.Monday | 1<<time.Wednesday | 1<<time.Friday)
-	thursdays := weekdays(1 << time.Thursday)
+	monWedFri := calendar.DaysOf(time.Monday, time.Wednesday, time.Friday)
+	thursdays := calendar.DaysOf(time.Thursday)
 	tests := []struct {
 		name   string
 		now    time.Time
 		minute int
-		days   weekdays
+		days   calendar.Days
 		want   time.Time
 	}{
 		{"Monday afternoon", time.Date(2026, 11, 23, 15, 10, 0, 0, berlin), 9*60 + 30, thursdays, time.Date(2026, 11, 25, 9, 30, 0, 0, berlin)},
@@ -202,7 +203,7 @@ func TestReaskTime(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := reaskTime(tt.now, tt.minute, tt.days, berlin); !got.Equal(tt.want) {
-				t.Errorf("reaskTime(%v, %s) = %v, want %v", tt.now, clock(tt.minute), got, tt.want)
+				t.Errorf("reaskTime(%v, %s) = %v, want %v", tt.now, calendar.Clock(tt.minute), got, tt.want)
 			}
 		})
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/leadcoach/leadbot/bot/calendar"
 	"github.com/leadcoach/leadbot/storage"
 )
 
@@ -69,7 +70,7 @@ func (b *Bot) weeklyShow(ctx context.Context, log *slog.Logger, channelID string
 	if c.Status == storage.ChannelPaused {
 		return textMessage("The weekly prompt here is *paused*: " + pauseWords(c.PauseReason) + ". " +
 			"To start it again, invite me (`/invite @Lead Coach`) if I am not in the channel, then run `/lead-tip weekly " +
-			dayWord(w.day) + " " + clock(w.minute) + "`.")
+			dayWord(w.day) + " " + calendar.Clock(w.minute) + "`.")
 	}
 	by := ""
 	if c.OwnerID != "" {
@@ -91,7 +92,7 @@ func (b *Bot) weeklySet(ctx context.Context, log *slog.Logger, sc slack.SlashCom
 	if !haveDays || !haveTime {
 		return textMessage(msgWeeklyNeedsDayTime)
 	}
-	day, ok := oneDay(days)
+	day, ok := days.Only()
 	if !ok {
 		return textMessage(msgWeeklyOneDay)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/leadcoach/leadbot/bot/calendar"
 	"github.com/leadcoach/leadbot/prompts"
 	"github.com/leadcoach/leadbot/storage"
 )
@@ -83,7 +84,7 @@ func teamPostMetadata(id int64) slack.SlackMetadata {
 // weeklyWords says when a channel's prompt goes out: "every Friday at
 // 15:00 (Europe/Berlin)".
 func weeklyWords(w weeklySchedule) string {
-	return fmt.Sprintf("every %s at %s (%s)", w.day, clock(w.minute), w.loc)
+	return fmt.Sprintf("every %s at %s (%s)", w.day, calendar.Clock(w.minute), w.loc)
 }
 
 // pauseWords explains, for the person who set it, why a channel's prompt
@@ -105,7 +106,7 @@ func pauseWords(reason string) string {
 // paused, why, and how to start it again.
 func teamPausedDM(c storage.TeamChannel, reason string) message {
 	w := scheduleOf(c)
-	again := fmt.Sprintf("`/lead-tip weekly %s %s`", dayWord(w.day), clock(w.minute))
+	again := fmt.Sprintf("`/lead-tip weekly %s %s`", dayWord(w.day), calendar.Clock(w.minute))
 	var how string
 	switch reason {
 	case "is_archived":

@@ -9,6 +9,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/leadcoach/leadbot/bot/calendar"
 	"github.com/leadcoach/leadbot/bot/slackfake"
 	"github.com/leadcoach/leadbot/storage"
 )
@@ -393,7 +394,8 @@ func TestE2ETeamPromptRecoversInterruptedPost(t *testing.T) {
 			Weekday: time.Friday, Minute: 15 * 60, Status: storage.ChannelActive, NextAt: slot}); err != nil {
 			t.Fatal(err)
 		}
-		p, ok, err := db.ClaimTeamSlot(ctx, storage.TeamPost{ChannelID: ch, PromptID: "teammate-win", Slot: slot}, slot, slot.AddDate(0, 0, 7))
+		p, ok, err := db.ClaimTeamSlot(ctx, storage.TeamPost{ChannelID: ch, PromptID: "teammate-win", Slot: slot,
+			Week: calendar.WeekKey(slot, "Europe/Berlin")}, slot, slot.AddDate(0, 0, 7))
 		if err != nil || !ok {
 			t.Fatalf("claim: %v, %v", ok, err)
 		}

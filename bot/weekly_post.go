@@ -11,6 +11,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/leadcoach/leadbot/bot/calendar"
 	"github.com/leadcoach/leadbot/prompts"
 	"github.com/leadcoach/leadbot/storage"
 )
@@ -76,7 +77,8 @@ func (b *Bot) claimDueChannels(ctx context.Context, log *slog.Logger, now time.T
 // schedule moved on.
 func (b *Bot) claimChannelSlot(ctx context.Context, log *slog.Logger, c storage.TeamChannel, now time.Time) bool {
 	log = log.With(keyChannel, c.ChannelID)
-	slot, next, tooLate := weeklyDue(scheduleOf(c), c.NextAt, now, b.catchup)
+	w := scheduleOf(c)
+	slot, next, tooLate := weeklyDue(w, c.NextAt, now, b.catchup)
 	if tooLate {
 		moved, err := b.store.AdvanceTeamChannel(ctx, c.ChannelID, c.NextAt, next)
 		if err != nil {
@@ -91,7 +93,7 @@ func (b *Bot) claimChannelSlot(ctx context.Context, log *slog.Logger, c storage.
 		logFailure(ctx, log, "could not choose the weekly prompt", err)
 		return false
 	}
-	p, claimed, err := b.store.ClaimTeamSlot(ctx, storage.TeamPost{ChannelID: c.ChannelID, PromptID: prompt.ID, Slot: slot}, c.NextAt, next)
+	p, claimed, err := b.store.ClaimTeamSlot(ctx, storage.TeamPost{ChannelID: c.ChannelID, PromptID: prompt.ID, Slot: slot, Week: w.week(slot)}, c.NextAt, next)
 	if err != nil {
 		logFailure(ctx, log, "could not claim a weekly prompt", err)
 		return false
@@ -380,7 +382,7 @@ func (b *Bot) weeklyNow(ctx context.Context, log *slog.Logger, sc slack.SlashCom
 	w := scheduleOf(c)
 	if c.Status == storage.ChannelPaused {
 		return textMessage("The weekly prompt here is paused: " + pauseWords(c.PauseReason) + ". Turn it back on with `/lead-tip weekly " +
-			dayWord(w.day) + " " + clock(w.minute) + "` first.")
+			dayWord(w.day) + " " + calendar.Clock(w.minute) + "` first.")
 	}
 	if msg, ok := b.checkMayChange(ctx, log, sc.UserID, c, "now"); !ok {
 		return msg
@@ -393,8 +395,9 @@ func (b *Bot) weeklyNow(ctx context.Context, log *slog.Logger, sc slack.SlashCom
 		log.Error("could not choose the weekly prompt", keyErr, err)
 		return textMessage(msgSorry)
 	}
-	next := w.firstAfterWeekOf(b.now())
-	p, claimed, err := b.store.ClaimTeamPost(ctx, storage.TeamPost{ChannelID: c.ChannelID, PromptID: prompt.ID}, next)
+	now := b.now()
+	next := w.firstAfterWeekOf(now)
+	p, claimed, err := b.store.ClaimTeamPost(ctx, storage.TeamPost{ChannelID: c.ChannelID, PromptID: prompt.ID, Week: w.week(now)}, next)
 	if err != nil {
 		log.Error("could not claim this week's prompt", keyErr, err)
 		return textMessage(msgSorry)
@@ -413,7 +416,7 @@ func (b *Bot) weeklyNow(ctx context.Context, log *slog.Logger, sc slack.SlashCom
 	case errors.Is(err, errChannelGone):
 		c, _, _ = b.teamChannel(ctx, c.ChannelID)
 		return textMessage("I could not post here: " + pauseWords(c.PauseReason) + ". I have paused the weekly prompt; " +
-			"invite me with `/invite @Lead Coach` and run `/lead-tip weekly " + dayWord(w.day) + " " + clock(w.minute) + "` to start it again.")
+			"invite me with `/invite @Lead Coach` and run `/lead-tip weekly " + dayWord(w.day) + " " + calendar.Clock(w.minute) + "` to start it again.")
 	case errors.Is(err, errPostPending):
 		return textMessage(msgWeeklyRetrying)
 	default:

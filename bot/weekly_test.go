@@ -15,6 +15,7 @@ import (
 func TestWeeklyNextAcrossTimezonesAndDST(t *testing.T) {
 	berlin := mustLoad(t, "Europe/Berlin")
 	newYork := mustLoad(t, "America/New_York")
+	santiago := mustLoad(t, "America/Santiago")
 	sydney := mustLoad(t, "Australia/Sydney")
 	kolkata := mustLoad(t, "Asia/Kolkata")
 	tests := []struct {
@@ -31,8 +32,10 @@ func TestWeeklyNextAcrossTimezonesAndDST(t *testing.T) {
 			time.Date(2026, 10, 23, 15, 0, 0, 0, berlin), time.Date(2026, 10, 30, 15, 0, 0, 0, berlin)},
 		{"Berlin, over the spring change (CET to CEST)", weeklySchedule{time.Monday, 9 * 60, berlin},
 			time.Date(2026, 3, 23, 9, 0, 0, 0, berlin), time.Date(2026, 3, 30, 9, 0, 0, 0, berlin)},
-		{"Berlin, a time the spring change skips: an hour later, not a week later", weeklySchedule{time.Sunday, 2*60 + 30, berlin},
-			time.Date(2026, 3, 27, 12, 0, 0, 0, berlin), time.Date(2026, 3, 29, 3, 30, 0, 0, berlin)},
+		{"Berlin, a time the spring change skips: the first minute after the gap, not a week later", weeklySchedule{time.Sunday, 2*60 + 30, berlin},
+			time.Date(2026, 3, 27, 12, 0, 0, 0, berlin), time.Date(2026, 3, 29, 3, 0, 0, 0, berlin)},
+		{"Santiago, Sunday 00:00 as the clocks go back from Sunday 00:00 to Saturday 23:00: on Sunday", weeklySchedule{time.Sunday, 0, santiago},
+			time.Date(2027, 3, 30, 12, 0, 0, 0, santiago), time.Date(2027, 4, 4, 4, 0, 0, 0, time.UTC)},
 		{"Berlin, a time the autumn change repeats: once", weeklySchedule{time.Sunday, 2*60 + 30, berlin},
 			time.Date(2026, 10, 23, 12, 0, 0, 0, berlin), time.Date(2026, 10, 25, 0, 30, 0, 0, time.UTC)},
 		{"New York, over its own change (a week after Berlin's)", weeklySchedule{time.Friday, 9 * 60, newYork},
@@ -130,9 +133,9 @@ func TestOneDay(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, ok := oneDay(days)
+			got, ok := days.Only()
 			if got != tt.want || ok != tt.ok {
-				t.Errorf("oneDay = %v, %v; want %v, %v", got, ok, tt.want, tt.ok)
+				t.Errorf("Only = %v, %v; want %v, %v", got, ok, tt.want, tt.ok)
 			}
 		})
 	}

@@ -45,8 +45,9 @@ type TeamPost struct {
 	ChannelID string
 	PromptID  string
 	Slot      time.Time // the week slot it belongs to; for "now", when it was asked for
-	// Week is the calendar week it belongs to (see WeekOf): a channel gets
-	// one post per week.
+	// Week is the calendar week it belongs to, Monday to Sunday in the
+	// channel's timezone, as the date of its Monday (20261123): a channel
+	// gets one post per week. The caller works it out (bot/calendar).
 	Week      int
 	Source    string
 	State     string    // StateClaimed, StateSent or StateFailed
@@ -57,40 +58,11 @@ type TeamPost struct {
 	SentAt      time.Time
 }
 
-// WeekOf returns the calendar week, Monday to Sunday in loc, that t falls
-// in, as the date of its Monday written YYYYMMDD (20261123). It never
-// fails.
-func WeekOf(t time.Time, loc *time.Location) int {
-	l := t.In(loc)
-	y, m, d := l.Date()
-	monday := time.Date(y, m, d-(int(l.Weekday())+6)%7, 12, 0, 0, 0, time.UTC)
-	return monday.Year()*10000 + int(monday.Month())*100 + monday.Day()
-}
-
-// channelLocation returns the timezone named tz, or UTC if it is empty or
-// unknown (as the bot does for a channel's schedule).
-func channelLocation(tz string) *time.Location {
-	if loc, err := time.LoadLocation(tz); err == nil && tz != "" {
-		return loc
-	}
-	return time.UTC
-}
-
-// teamWeek returns the week that at falls in for channelID, in the
-// timezone of its schedule.
-func teamWeek(ctx context.Context, tx *sql.Tx, channelID string, at time.Time) (int, error) {
-	var tz string
-	if err := tx.QueryRowContext(ctx, `SELECT tz FROM team_channels WHERE channel_id = ?`, channelID).Scan(&tz); err != nil {
-		return 0, fmt.Errorf("week of %s: %w", channelID, err)
-	}
-	return WeekOf(at, channelLocation(tz)), nil
-}
-
 // backfillTeamPostWeeks fills in the week of the posts made before
 // migration 0006: the week of the slot, or of the request for "now". Of
 // posts that share a week only the first gets it; the others keep 0,
 // which the one-per-week index ignores.
-func backfillTeamPostWeeks(ctx context.Context, tx *sql.Tx) error {
+func backfillTeamPostWeeks(ctx context.Context, tx *sql.Tx, weekOf func(time.Time, string) int) error {
 	rows, err := tx.QueryContext(ctx, `SELECT p.id, p.channel_id, p.slot, p.source, p.state, p.requested_at, c.tz
 		FROM team_posts p JOIN team_channels c USING (channel_id) ORDER BY p.id`)
 	if err != nil {
@@ -113,7 +85,11 @@ func backfillTeamPostWeeks(ctx context.Context, tx *sql.Tx) error {
 		if source == TeamSourceNow {
 			at = requested
 		}
-		week := WeekOf(fromUnix(at), channelLocation(tz))
+		if weekOf == nil {
+			rows.Close()
+			return errors.New("backfill team post weeks: the calendar is needed (storage.WithWeeks)")
+		}
+		week := weekOf(fromUnix(at), tz)
 		if state != StateFailed {
 			if taken[key{channel, week}] {
 				continue
@@ -287,15 +263,13 @@ func (db *DB) AdvanceTeamChannel(ctx context.Context, channelID string, due, nex
 	return ok, err
 }
 
-// insertTeamPost records p as claimed in the calendar week at falls in,
-// unless that week (or p.Slot) has a post already. A post that failed
-// (nothing reached the channel) gives its week back.
-func insertTeamPost(ctx context.Context, tx *sql.Tx, p TeamPost, at time.Time, now int64) (TeamPost, bool, error) {
-	week, err := teamWeek(ctx, tx, p.ChannelID, at)
-	if err != nil {
-		return p, false, fmt.Errorf("claim team post: %w", err)
+// insertTeamPost records p as claimed in its calendar week, unless that
+// week (or p.Slot) has a post already. A post that failed (nothing reached
+// the channel) gives its week back.
+func insertTeamPost(ctx context.Context, tx *sql.Tx, p TeamPost, now int64) (TeamPost, bool, error) {
+	if p.Week == 0 {
+		return p, false, fmt.Errorf("claim team post in %s: no week given", p.ChannelID)
 	}
-	p.Week = week
 	if _, err := tx.ExecContext(ctx, `DELETE FROM team_posts WHERE channel_id = ? AND slot = ? AND state = 'failed'`,
 		p.ChannelID, unix(p.Slot)); err != nil {
 		return p, false, fmt.Errorf("claim team post in %s: %w", p.ChannelID, err)
@@ -320,8 +294,8 @@ func insertTeamPost(ctx context.Context, tx *sql.Tx, p TeamPost, at time.Time, n
 // ClaimTeamSlot takes ownership of posting p (p.Slot, usually due, or a
 // later slot when catching up) in p.ChannelID: in one transaction it moves
 // the channel's next slot from due (the value the caller read) on to next
-// and records p (source schedule, state claimed, in the calendar week of
-// p.Slot). It returns false, and records nothing, if another process or an
+// and records p (source schedule, state claimed, in p.Week, the calendar
+// week of p.Slot). It returns false, and records nothing, if another process or an
 // earlier run moved the schedule on; it returns false but still moves the
 // schedule on if the calendar week has its post already (from "weekly
 // now", or from a schedule changed after that week's post).
@@ -333,14 +307,14 @@ func (db *DB) ClaimTeamSlot(ctx context.Context, p TeamPost, due, next time.Time
 			return err
 		}
 		p.Source = TeamSourceSchedule
-		p, claimed, err = insertTeamPost(ctx, tx, p, p.Slot, now)
+		p, claimed, err = insertTeamPost(ctx, tx, p, now)
 		return err
 	})
 	return p, claimed, err
 }
 
 // ClaimTeamPost records p (source now, slot the time of the request) for
-// the calendar week of the request. If the channel's next slot comes
+// p.Week, which must be the calendar week of the request. If the channel's next slot comes
 // before next (the first slot after this week: the scheduler has not got
 // to this week's yet) it is moved on to next in the same transaction, so
 // the week is not posted twice. It returns the existing post and false if
@@ -350,7 +324,7 @@ func (db *DB) ClaimTeamPost(ctx context.Context, p TeamPost, next time.Time) (Te
 	err := db.withTx(ctx, func(tx *sql.Tx, now int64) error {
 		p.Source, p.Slot = TeamSourceNow, fromUnix(now)
 		var err error
-		p, claimed, err = insertTeamPost(ctx, tx, p, p.Slot, now)
+		p, claimed, err = insertTeamPost(ctx, tx, p, now)
 		if err != nil {
 			return err
 		}

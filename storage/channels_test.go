@@ -76,7 +76,7 @@ func TestClaimTeamSlotOnceAcrossProcesses(t *testing.T) {
 	for i := range 20 {
 		db := dbs[i%2]
 		wg.Go(func() {
-			_, ok, err := db.ClaimTeamSlot(ctx, TeamPost{ChannelID: "C1", PromptID: "p1", Slot: t0}, t0, next)
+			_, ok, err := db.ClaimTeamSlot(ctx, TeamPost{ChannelID: "C1", PromptID: "p1", Slot: t0, Week: mondayWeek(t0, "UTC")}, t0, next)
 			if err != nil {
 				t.Error(err)
 			}
@@ -108,17 +108,17 @@ func TestClaimTeamPostAndSlotShareTheWeek(t *testing.T) {
 	teamChannel(t, db)
 	next := t0.Add(7 * 24 * time.Hour)
 
-	p, ok, err := db.ClaimTeamPost(ctx, TeamPost{ChannelID: "C1", PromptID: "p1", Slot: t0}, next)
+	p, ok, err := db.ClaimTeamPost(ctx, TeamPost{ChannelID: "C1", PromptID: "p1", Slot: t0, Week: mondayWeek(t0, "UTC")}, next)
 	if err != nil || !ok || p.Source != TeamSourceNow {
 		t.Fatalf("ClaimTeamPost = %+v, %v, %v", p, ok, err)
 	}
 	if c, _ := db.TeamChannel(ctx, "C1"); !c.NextAt.Equal(next) {
 		t.Errorf("next slot %v after posting the due week now, want %v", c.NextAt, next)
 	}
-	if _, ok, err := db.ClaimTeamSlot(ctx, TeamPost{ChannelID: "C1", PromptID: "p2", Slot: t0}, t0, next); err != nil || ok {
+	if _, ok, err := db.ClaimTeamSlot(ctx, TeamPost{ChannelID: "C1", PromptID: "p2", Slot: t0, Week: mondayWeek(t0, "UTC")}, t0, next); err != nil || ok {
 		t.Errorf("scheduler claimed a week posted already: %v, %v", ok, err)
 	}
-	again, ok, err := db.ClaimTeamPost(ctx, TeamPost{ChannelID: "C1", PromptID: "p3", Slot: t0}, next)
+	again, ok, err := db.ClaimTeamPost(ctx, TeamPost{ChannelID: "C1", PromptID: "p3", Slot: t0, Week: mondayWeek(t0, "UTC")}, next)
 	if err != nil || ok || again.ID != p.ID || again.PromptID != "p1" {
 		t.Errorf("second ClaimTeamPost = %+v, %v, %v; want the first post, false", again, ok, err)
 	}
@@ -128,7 +128,7 @@ func TestTeamPostsRepliesAndPause(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t, WithClock(func() time.Time { return t0 }))
 	teamChannel(t, db)
-	p, _, err := db.ClaimTeamSlot(ctx, TeamPost{ChannelID: "C1", PromptID: "p1", Slot: t0}, t0, t0.Add(7*24*time.Hour))
+	p, _, err := db.ClaimTeamSlot(ctx, TeamPost{ChannelID: "C1", PromptID: "p1", Slot: t0, Week: mondayWeek(t0, "UTC")}, t0, t0.Add(7*24*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +181,7 @@ func TestTeamPostsRepliesAndPause(t *testing.T) {
 	}
 
 	// A second post: the previous one is the first.
-	p2, _, _ := db.ClaimTeamSlot(ctx, TeamPost{ChannelID: "C1", PromptID: "p2", Slot: t0.Add(7 * 24 * time.Hour)},
+	p2, _, _ := db.ClaimTeamSlot(ctx, TeamPost{ChannelID: "C1", PromptID: "p2", Slot: t0.Add(7 * 24 * time.Hour), Week: mondayWeek(t0.Add(7*24*time.Hour), "UTC")},
 		t0.Add(7*24*time.Hour), t0.Add(14*24*time.Hour))
 	if prev, err := db.PreviousTeamPost(ctx, "C1", p2.ID); err != nil || prev.ID != p.ID {
 		t.Errorf("PreviousTeamPost = %+v, %v", prev, err)
@@ -221,7 +221,7 @@ func TestStaleTeamPosts(t *testing.T) {
 	var mu sync.Mutex
 	db := openTest(t, WithClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return now }))
 	teamChannel(t, db)
-	p, _, _ := db.ClaimTeamSlot(ctx, TeamPost{ChannelID: "C1", PromptID: "p1", Slot: t0}, t0, t0.Add(7*24*time.Hour))
+	p, _, _ := db.ClaimTeamSlot(ctx, TeamPost{ChannelID: "C1", PromptID: "p1", Slot: t0, Week: mondayWeek(t0, "UTC")}, t0, t0.Add(7*24*time.Hour))
 	if s, _ := db.StaleTeamPosts(ctx, t0, 10); len(s) != 0 {
 		t.Errorf("a fresh claim is stale: %v", s)
 	}
@@ -246,7 +246,7 @@ func TestForgetRemovesTeamData(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t, WithClock(func() time.Time { return t0 }))
 	teamChannel(t, db) // set up by U1
-	p, _, _ := db.ClaimTeamSlot(ctx, TeamPost{ChannelID: "C1", PromptID: "p1", Slot: t0}, t0, t0.Add(7*24*time.Hour))
+	p, _, _ := db.ClaimTeamSlot(ctx, TeamPost{ChannelID: "C1", PromptID: "p1", Slot: t0, Week: mondayWeek(t0, "UTC")}, t0, t0.Add(7*24*time.Hour))
 	if err := db.MarkTeamPostSent(ctx, p.ID, "100.1"); err != nil {
 		t.Fatal(err)
 	}

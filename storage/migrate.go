@@ -58,7 +58,7 @@ func loadMigrations(fsys fs.FS) ([]migration, error) {
 // so a migration is applied entirely or not at all, and exactly once even
 // when two processes start on the same file (the write transaction takes
 // the lock before it reads the applied versions).
-func migrate(ctx context.Context, db *sql.DB, fsys fs.FS, now func() time.Time) error {
+func migrate(ctx context.Context, db *sql.DB, fsys fs.FS, now func() time.Time, weekOf func(time.Time, string) int) error {
 	ms, err := loadMigrations(fsys)
 	if err != nil {
 		return err
@@ -82,14 +82,14 @@ func migrate(ctx context.Context, db *sql.DB, fsys fs.FS, now func() time.Time) 
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
 	for _, m := range ms {
-		if err := applyMigration(ctx, db, m, now); err != nil {
+		if err := applyMigration(ctx, db, m, now, weekOf); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func applyMigration(ctx context.Context, db *sql.DB, m migration, now func() time.Time) error {
+func applyMigration(ctx context.Context, db *sql.DB, m migration, now func() time.Time, weekOf func(time.Time, string) int) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("migration %s: %w", m.name, err)
@@ -107,7 +107,7 @@ func applyMigration(ctx context.Context, db *sql.DB, m migration, now func() tim
 		return fmt.Errorf("migration %s: %w", m.name, err)
 	}
 	if step := goStep(m.name); step != nil {
-		if err := step(ctx, tx); err != nil {
+		if err := step(ctx, tx, weekOf); err != nil {
 			return fmt.Errorf("migration %s: %w", m.name, err)
 		}
 	}
@@ -124,8 +124,8 @@ func applyMigration(ctx context.Context, db *sql.DB, m migration, now func() tim
 // goStep returns the Go code that completes the migration file named
 // name, run after its SQL in the same transaction, or nil for a file that
 // is SQL only. It is for data SQLite cannot compute, such as local dates
-// in a timezone.
-func goStep(name string) func(context.Context, *sql.Tx) error {
+// in a timezone, which come from the calendar (see WithWeeks).
+func goStep(name string) func(context.Context, *sql.Tx, func(time.Time, string) int) error {
 	switch name {
 	case "0006_team_post_weeks.sql":
 		return backfillTeamPostWeeks

@@ -49,7 +49,7 @@ func TestMigrationsBackfillWeeks(t *testing.T) {
 	}
 	defer raw.Close()
 	now := func() time.Time { return time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC) }
-	if err := migrate(ctx, raw, migrationsUpTo(t, "0005"), now); err != nil {
+	if err := migrate(ctx, raw, migrationsUpTo(t, "0005"), now, nil); err != nil {
 		t.Fatal(err)
 	}
 	la, _ := time.LoadLocation("America/Los_Angeles")
@@ -74,7 +74,11 @@ func TestMigrationsBackfillWeeks(t *testing.T) {
 		}
 	}
 
-	if err := migrate(ctx, raw, migrationFiles, now); err != nil {
+	// Without the calendar, the backfill cannot run, and says so.
+	if err := migrate(ctx, raw, migrationFiles, now, nil); err == nil || !strings.Contains(err.Error(), "WithWeeks") {
+		t.Fatalf("migrating posts without the calendar: %v", err)
+	}
+	if err := migrate(ctx, raw, migrationFiles, now, mondayWeek); err != nil {
 		t.Fatal(err)
 	}
 	got := map[string]int{}
@@ -104,9 +108,23 @@ func TestMigrationsBackfillWeeks(t *testing.T) {
 	if digestWeek != 20261123 {
 		t.Errorf("digest week %d, want 20261123", digestWeek)
 	}
-	if got := WeekOf(time.Unix(friday, 0), la); got != digestWeek {
-		t.Errorf("WeekOf the digest's slot = %d, the migration's week = %d: the two must agree", got, digestWeek)
+	if got := mondayWeek(time.Unix(friday, 0), "America/Los_Angeles"); got != digestWeek {
+		t.Errorf("the week of the digest's slot = %d, the migration's week = %d: the two must agree", got, digestWeek)
 	}
+}
+
+// mondayWeek is the calendar's rule for weeks (bot/calendar.WeekOf),
+// written out again as this test's oracle: the date of the Monday that
+// starts the week of t in tz, as YYYYMMDD.
+func mondayWeek(t time.Time, tz string) int {
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		loc = time.UTC
+	}
+	l := t.In(loc)
+	y, m, d := l.Date()
+	monday := time.Date(y, m, d-(int(l.Weekday())+6)%7, 12, 0, 0, 0, time.UTC)
+	return monday.Year()*10000 + int(monday.Month())*100 + monday.Day()
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

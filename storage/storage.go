@@ -36,6 +36,9 @@ type DB struct {
 	path  string
 	now   func() time.Time
 	batch committer // group commit for hot writes (batch.go)
+	// weekOf tells the calendar week (see TeamPost.Week) that t falls in,
+	// in the timezone named tz; only migration 0006 needs it.
+	weekOf func(t time.Time, tz string) int
 }
 
 // Option changes how Open sets up the database.
@@ -45,6 +48,14 @@ type Option func(*DB)
 // records. Tests use it to fix "now".
 func WithClock(now func() time.Time) Option {
 	return func(db *DB) { db.now = now }
+}
+
+// WithWeeks gives Open the calendar's week function, which migration 0006
+// needs to file the weekly posts made before it under their week. The
+// calendar lives with the bot (bot/calendar); storage computes no weeks of
+// its own. Without it, opening a database that has such posts fails.
+func WithWeeks(weekOf func(t time.Time, tz string) int) Option {
+	return func(db *DB) { db.weekOf = weekOf }
 }
 
 // Open opens (creating if needed, with mode 0600) the SQLite database at
@@ -83,7 +94,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	if err := migrate(ctx, db.write, migrationFiles, db.now); err != nil {
+	if err := migrate(ctx, db.write, migrationFiles, db.now, db.weekOf); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}

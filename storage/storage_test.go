@@ -127,14 +127,14 @@ func TestMigrationFailureLeavesPreviousSchema(t *testing.T) {
 	v1 := fstest.MapFS{
 		"migrations/0001_first.sql": {Data: []byte("CREATE TABLE first (id INTEGER PRIMARY KEY); INSERT INTO first VALUES (42);")},
 	}
-	if err := migrate(ctx, raw, v1, time.Now); err != nil {
+	if err := migrate(ctx, raw, v1, time.Now, nil); err != nil {
 		t.Fatalf("migrate v1: %v", err)
 	}
 	v2 := fstest.MapFS{
 		"migrations/0001_first.sql":  v1["migrations/0001_first.sql"],
 		"migrations/0002_broken.sql": {Data: []byte("CREATE TABLE second (id INTEGER); ALTER TABLE first ADD COLUMN x TEXT; INSERT INTO no_such_table VALUES (1);")},
 	}
-	if err := migrate(ctx, raw, v2, time.Now); err == nil {
+	if err := migrate(ctx, raw, v2, time.Now, nil); err == nil {
 		t.Fatal("migrate v2 with a broken migration: got nil error")
 	}
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/leadcoach/leadbot/bot/calendar"
 	"github.com/leadcoach/leadbot/storage"
 )
 
@@ -176,7 +177,7 @@ func slackFix(err error, variable, fix string) error {
 // checkDatabase opens the database as the bot does (creating it and
 // applying migrations if needed), checks that it answers, and closes it.
 func checkDatabase(ctx context.Context, path string) (string, error) {
-	db, err := storage.Open(ctx, path)
+	db, err := storage.Open(ctx, path, storage.WithWeeks(calendar.WeekKey))
 	if err != nil {
 		return "", fmt.Errorf("%w: LEADBOT_DB must name a file in a writable directory", err)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/leadcoach/leadbot/bot"
+	"github.com/leadcoach/leadbot/bot/calendar"
 	"github.com/leadcoach/leadbot/bot/slackfake"
 	"github.com/leadcoach/leadbot/prompts"
 	"github.com/leadcoach/leadbot/storage"
@@ -90,7 +91,7 @@ func demoCommand(ctx context.Context, stdout io.Writer) error {
 	}
 	fake.AddChannel(slackfake.Channel{ID: demoChannel, Name: "team", Members: []string{demoManager, demoLeo, demoZoe}, BotIsMember: true})
 
-	db, err := storage.Open(ctx, dbPath, storage.WithClock(clock.Now))
+	db, err := storage.Open(ctx, dbPath, storage.WithClock(clock.Now), storage.WithWeeks(calendar.WeekKey))
 	if err != nil {
 		return err
 	}

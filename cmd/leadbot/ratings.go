@@ -8,6 +8,7 @@ import (
 	"io"
 	"text/tabwriter"
 
+	"github.com/leadcoach/leadbot/bot/calendar"
 	"github.com/leadcoach/leadbot/prompts"
 	"github.com/leadcoach/leadbot/storage"
 )
@@ -35,7 +36,7 @@ func ratingsCommand(ctx context.Context, args []string, getenv func(string) stri
 	if path == "" {
 		path = "leadbot.db"
 	}
-	db, err := storage.Open(ctx, path)
+	db, err := storage.Open(ctx, path, storage.WithWeeks(calendar.WeekKey))
 	if err != nil {
 		return configError{"LEADBOT_DB", fmt.Sprintf("%s: %v", path, err)}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/leadcoach/leadbot/bot"
+	"github.com/leadcoach/leadbot/bot/calendar"
 	"github.com/leadcoach/leadbot/prompts"
 	"github.com/leadcoach/leadbot/storage"
 )
@@ -28,7 +29,7 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	if err != nil {
 		return fmt.Errorf("load content: %w", err)
 	}
-	db, err := storage.Open(ctx, cfg.dbPath)
+	db, err := storage.Open(ctx, cfg.dbPath, storage.WithWeeks(calendar.WeekKey))
 	if err != nil {
 		return fmt.Errorf("LEADBOT_DB: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/leadcoach/leadbot/bot/calendar"
 	"github.com/leadcoach/leadbot/storage"
 )
 
@@ -16,7 +17,7 @@ var seedTZs = [...]string{"Europe/Berlin", "America/New_York", "Asia/Kolkata", "
 // steady state. Their next slot is a week away, so the scheduler has
 // nothing to send during the run: the load is the slash commands.
 func seedUsers(ctx context.Context, path string, n int, now time.Time) error {
-	db, err := storage.Open(ctx, path)
+	db, err := storage.Open(ctx, path, storage.WithWeeks(calendar.WeekKey))
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
