@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/leadcoach/leadbot/bot/slackfake"
+	"github.com/leadcoach/leadbot/bot/socket"
 	"github.com/leadcoach/leadbot/storage"
 )
 
@@ -286,7 +287,7 @@ func TestMalformedEnvelopes(t *testing.T) {
 	if n := answers(env.fake, url); n != 0 {
 		t.Errorf("%d answers to refused envelopes, want 0", n)
 	}
-	for _, want := range []string{"envelope ignored: " + refusedTeam, "envelope ignored: " + refusedApp, "envelope ignored: " + refusedUser} {
+	for _, want := range []string{"envelope ignored: " + socket.RefusedTeam, "envelope ignored: " + socket.RefusedApp, "envelope ignored: " + socket.RefusedUser} {
 		if !strings.Contains(tb.logs.String(), want) {
 			t.Errorf("logs lack %q", want)
 		}

@@ -1,33 +1,30 @@
-// Package bot is Lead Coach's Slack application: the Socket Mode event
-// loop, the handlers for slash commands, events and button presses, and the
-// scheduling of deliveries. It holds no SQL (see storage) and no content
-// (see prompts), and reads no environment: everything is passed in Config.
+// Package bot is Lead Coach's coaching: the answers to slash commands,
+// events and button presses, and the scheduling of deliveries (nudges,
+// weekly team prompts, digests). The Socket Mode connection is bot/socket's,
+// the calendar bot/calendar's; this package holds no SQL (see storage) and
+// no content (see prompts), and reads no environment: everything is passed
+// in Config.
 package bot
 
 import (
 	"context"
 	"errors"
 	"log/slog"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack/socketmode"
-	"golang.org/x/time/rate"
 
+	"github.com/leadcoach/leadbot/bot/socket"
 	"github.com/leadcoach/leadbot/prompts"
 	"github.com/leadcoach/leadbot/storage"
 )
 
 // Defaults for Config fields left zero.
 const (
-	DefaultMaxInFlight     = 64
-	DefaultHandlerTimeout  = 30 * time.Second
-	DefaultShutdownTimeout = 15 * time.Second
-	DefaultSchedulerTick   = 15 * time.Second
-	DefaultCatchup         = 2 * time.Hour
-	DefaultSendRate        = 20
-	DefaultSendWorkers     = 8
+	DefaultSchedulerTick = 15 * time.Second
+	DefaultCatchup       = 2 * time.Hour
+	DefaultSendRate      = 20
+	DefaultSendWorkers   = 8
 )
 
 // Config is what a Bot needs. API and Socket are normally built from one
@@ -40,11 +37,15 @@ type Config struct {
 	Logger  *slog.Logger
 	Now     func() time.Time // defaults to time.Now
 
-	MaxInFlight     int           // envelopes handled at once; more wait (default 64)
+	// Tokens, when set, is the watch in the Web API client's transport:
+	// the bot stops with socket.ErrAuth when Slack says the token is dead.
+	Tokens *socket.TokenWatch
+
+	MaxInFlight     int           // events and button presses handled at once; more wait (see socket.Config)
 	HandlerTimeout  time.Duration // per envelope (default 30 s)
 	ShutdownTimeout time.Duration // wait for in-flight handlers on shutdown (default 15 s)
 
-	// Scheduling of nudges.
+	// Scheduling of deliveries.
 	SchedulerTick time.Duration // how often due slots are looked for (default 15 s)
 	Catchup       time.Duration // a slot missed by less is delivered late, once (default 2 h; negative: never late)
 	SendRate      float64       // Slack calls per second when delivering (default 20)
@@ -62,29 +63,15 @@ type Config struct {
 
 // Bot is a running Lead Coach. Create it with New and start it with Run.
 type Bot struct {
-	socket  *socketmode.Client
+	rt      *socket.Runtime
 	api     slackAPI
 	store   *storage.DB
 	lib     *prompts.Library
 	log     *slog.Logger
 	now     func() time.Time
-	timeout time.Duration
-	grace   time.Duration
-
-	me    identity
-	slots chan struct{} // one per handler allowed to run
-
-	tick      time.Duration
-	catchup   time.Duration
-	workers   int
-	sendLimit *rate.Limiter
-	wake      chan struct{} // pokes the scheduler
-	inflight  sync.WaitGroup
-	connected atomic.Bool
-	appID     atomic.Value // string: our app's id, from the first hello envelope
-	metrics   *Metrics     // nil: not measured
-	token     *tokenWatch  // stops Run when Slack says the bot token is dead
-	admins    map[string]bool
+	metrics *Metrics // nil: not measured
+	admins  map[string]bool
+	sched   scheduling
 }
 
 // New returns a Bot for cfg. It returns an error if a required part is
@@ -101,22 +88,18 @@ func New(cfg Config) (*Bot, error) {
 		return nil, errors.New("bot: Config.Library is required")
 	}
 	b := &Bot{
-		socket:  cfg.Socket,
 		api:     cfg.API,
 		store:   cfg.Store,
 		lib:     cfg.Library,
 		log:     cfg.Logger,
 		now:     cfg.Now,
-		timeout: cfg.HandlerTimeout,
-		grace:   cfg.ShutdownTimeout,
 		metrics: cfg.Metrics,
 		admins:  make(map[string]bool, len(cfg.Admins)),
+		sched:   newScheduling(cfg),
 	}
 	for _, id := range cfg.Admins {
 		b.admins[id] = true
 	}
-	b.token = newTokenWatch()
-	b.api = tokenGuard{slackAPI: cfg.API, w: b.token}
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
 	}
@@ -124,21 +107,25 @@ func New(cfg Config) (*Bot, error) {
 	if b.now == nil {
 		b.now = time.Now
 	}
-	b.timeout = orDefault(b.timeout, DefaultHandlerTimeout)
-	b.grace = orDefault(b.grace, DefaultShutdownTimeout)
-	b.slots = make(chan struct{}, orDefault(cfg.MaxInFlight, DefaultMaxInFlight))
-	b.tick = orDefault(cfg.SchedulerTick, DefaultSchedulerTick)
-	b.catchup = orDefault(cfg.Catchup, DefaultCatchup)
-	if cfg.Catchup < 0 {
-		b.catchup = 0
+	var obs socket.Observer
+	if b.metrics != nil {
+		obs = b.metrics
 	}
-	b.workers = orDefault(cfg.SendWorkers, DefaultSendWorkers)
-	perSecond := orDefault(cfg.SendRate, DefaultSendRate)
-	// No burst: sends are spaced evenly. A burst of a second's worth after an
-	// idle spell overruns a Slack bucket with a smaller burst, and every 429
-	// then parks a worker for Retry-After (BenchmarkFanout measures it).
-	b.sendLimit = rate.NewLimiter(rate.Limit(perSecond), 1)
-	b.wake = make(chan struct{}, 1)
+	rt, err := socket.New(socket.Config{
+		Client:          cfg.Socket,
+		Auth:            cfg.API,
+		Handler:         b,
+		Logger:          slog.New(b.metrics.countErrors(b.log.Handler())),
+		Observer:        obs,
+		Tokens:          cfg.Tokens,
+		MaxInFlight:     cfg.MaxInFlight,
+		HandlerTimeout:  cfg.HandlerTimeout,
+		ShutdownTimeout: cfg.ShutdownTimeout,
+	})
+	if err != nil {
+		return nil, err
+	}
+	b.rt = rt
 	return b, nil
 }
 
@@ -151,82 +138,14 @@ func orDefault[T int | float64 | time.Duration](v, def T) T {
 }
 
 // Connected reports whether the Socket Mode connection is up.
-func (b *Bot) Connected() bool { return b.connected.Load() }
+func (b *Bot) Connected() bool { return b.rt.Connected() }
 
-// Run connects to Slack and handles envelopes until ctx is cancelled, then
-// shuts down in order: it stops taking envelopes, lets in-flight handlers
-// finish (and acknowledge) for up to ShutdownTimeout, then closes the
-// connection. It returns nil after a shutdown through ctx, and an error if
-// the connection fails for good (for example a revoked token).
+// Run connects to Slack, runs the scheduler and handles envelopes until
+// ctx is cancelled, then shuts down in order (see socket.Runtime.Run): no
+// new envelopes, the scheduler stopped, in-flight handlers finished, the
+// connection closed. It returns nil after a shutdown through ctx, and an
+// error if the connection fails for good (socket.ErrAuth for a dead
+// token).
 func (b *Bot) Run(ctx context.Context) error {
-	log := b.log.With(keyComponent, "socket")
-	me, err := b.whoAmI(ctx, log)
-	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			return nil
-		}
-		return err
-	}
-	b.me = me
-	log.Info("authenticated", keyTeam, me.teamID, keyUser, me.userID)
-
-	// The scheduler stops first on shutdown: no new deliveries start while
-	// the last envelopes are handled.
-	schedCtx, stopScheduler := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopScheduler()
-	schedDone := make(chan struct{})
-	go func() { defer close(schedDone); b.runScheduler(schedCtx) }()
-	sockCtx, closeSocket := context.WithCancel(context.WithoutCancel(ctx))
-	defer closeSocket()
-	sockDone := make(chan error, 1)
-	go func() { sockDone <- b.socket.RunContext(sockCtx) }()
-
-	// Handlers outlive a shutdown request by up to the grace period, so they
-	// get a context of their own.
-	handlerCtx, cancelHandlers := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancelHandlers()
-
-	var runErr error
-loop:
-	for {
-		select {
-		case <-ctx.Done():
-			log.Info("shutting down: no new envelopes")
-			break loop
-		case err := <-sockDone:
-			b.connected.Store(false)
-			runErr = socketError(err)
-			sockDone = nil
-			break loop
-		case <-b.token.dead:
-			runErr = b.token.err()
-			break loop
-		case evt := <-b.socket.Events:
-			b.dispatch(handlerCtx, log, evt)
-		}
-	}
-
-	stopScheduler()
-	<-schedDone
-	b.waitHandlers(log, cancelHandlers)
-	closeSocket()
-	if sockDone != nil {
-		<-sockDone
-	}
-	b.connected.Store(false)
-	return runErr
-}
-
-// waitHandlers waits for in-flight handlers, cancelling them if they take
-// longer than the grace period.
-func (b *Bot) waitHandlers(log *slog.Logger, cancel context.CancelFunc) {
-	done := make(chan struct{})
-	go func() { b.inflight.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(b.grace):
-		log.Warn("shutdown: cancelling handlers still running", keyDuration, b.grace)
-		cancel()
-		<-done
-	}
+	return b.rt.Run(ctx, func(ctx context.Context, _ socket.Identity) { b.runScheduler(ctx) })
 }

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"log/slog"
 	"regexp"
 	"strings"
 	"unicode"
@@ -10,6 +9,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/leadcoach/leadbot/bot/calendar"
+	"github.com/leadcoach/leadbot/bot/socket"
 )
 
 // command is a parsed /lead-tip invocation: a reserved verb (help, topics…)
@@ -191,12 +191,12 @@ func commandHint(verb string) string {
 	return "(If you meant the command, type just `/lead-tip " + verb + "`.)"
 }
 
-// handleCommand answers a /lead-tip slash command. It acknowledges at once
-// (the answer goes through the command's response_url), so Slack's
-// three-second limit never depends on the work done here.
-func (b *Bot) handleCommand(ctx context.Context, log *slog.Logger, env *envelope, sc slack.SlashCommand) {
-	env.ack(nil)
-	log = log.With(keyUser, sc.UserID, keyTeam, sc.TeamID, keyChannel, sc.ChannelID)
+// Command answers a /lead-tip slash command (socket.Handler). The runtime
+// has acknowledged it already: the answer goes through the command's
+// response_url, so Slack's three-second limit never depends on the work
+// done here.
+func (b *Bot) Command(ctx context.Context, env *socket.Envelope, sc slack.SlashCommand) {
+	log := env.Log.With(keyUser, sc.UserID, keyTeam, sc.TeamID, keyChannel, sc.ChannelID)
 	cmd := parseCommand(sc.Text)
 	log.Info("command", keyCommand, cmd.name())
 

@@ -44,7 +44,7 @@ func (b *Bot) sendDigests(ctx context.Context, log *slog.Logger, now time.Time) 
 		// in the next calendar week, whatever the timezone does meanwhile.
 		slot, _ := calendar.Due(digestDay, digestMinute, loc, s.DigestNextAt, now)
 		next := calendar.FirstAfterWeek(digestDay, digestMinute, loc, slot)
-		send := now.Sub(slot) <= max(b.catchup, onTimeGrace)
+		send := now.Sub(slot) <= max(b.sched.catchup, onTimeGrace)
 		ok, err := b.store.ClaimDigest(ctx, s.UserID, int(calendar.WeekOf(slot, loc)), slot, s.DigestNextAt, next, send)
 		if err != nil {
 			log.Error("could not claim a digest", keyUser, s.UserID, keyErr, err)
@@ -115,7 +115,7 @@ func (b *Bot) sendDigest(ctx context.Context, log *slog.Logger, s storage.Subscr
 	}
 	week := digestWeek(ds, now)
 	msg := digestMessage(week, p.streak, highlight)
-	if err := b.sendLimit.Wait(ctx); err != nil {
+	if err := b.sched.limit.Wait(ctx); err != nil {
 		return false
 	}
 	if _, _, err := b.api.PostMessageContext(ctx, channel, msg.options()...); err != nil {
@@ -131,7 +131,7 @@ func (b *Bot) sendDigest(ctx context.Context, log *slog.Logger, s storage.Subscr
 		log.Error("could not render the chart", keyErr, err)
 		return true // the text went out; the chart is a bonus
 	}
-	if err := b.sendLimit.Wait(ctx); err != nil {
+	if err := b.sched.limit.Wait(ctx); err != nil {
 		return true
 	}
 	_, err = b.api.UploadFileContext(ctx, slack.UploadFileParameters{

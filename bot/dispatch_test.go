@@ -12,6 +12,7 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/leadcoach/leadbot/bot/slackfake"
+	"github.com/leadcoach/leadbot/bot/socket"
 	"github.com/leadcoach/leadbot/prompts"
 	"github.com/leadcoach/leadbot/storage"
 )
@@ -127,21 +128,21 @@ func TestEscape(t *testing.T) {
 	}
 }
 
-// A bot token Slack refuses stops the bot with ErrAuth naming the variable,
+// A bot token Slack refuses stops the bot with socket.ErrAuth naming the variable,
 // instead of retrying for ever.
 func TestRevokedBotToken(t *testing.T) {
 	err := runWithTokens(t, "xoxb-revoked", "xapp-test")
-	if !errors.Is(err, ErrAuth) || !strings.Contains(err.Error(), "SLACK_BOT_TOKEN") {
-		t.Errorf("Run = %v, want ErrAuth naming SLACK_BOT_TOKEN", err)
+	if !errors.Is(err, socket.ErrAuth) || !strings.Contains(err.Error(), "SLACK_BOT_TOKEN") {
+		t.Errorf("Run = %v, want socket.ErrAuth naming SLACK_BOT_TOKEN", err)
 	}
 }
 
 // An app token Slack refuses when opening the Socket Mode connection stops
-// the bot with ErrAuth naming SLACK_APP_TOKEN.
+// the bot with socket.ErrAuth naming SLACK_APP_TOKEN.
 func TestRefusedAppToken(t *testing.T) {
 	err := runWithTokens(t, "xoxb-test", "xapp-refused")
-	if !errors.Is(err, ErrAuth) || !strings.Contains(err.Error(), "SLACK_APP_TOKEN") {
-		t.Errorf("Run = %v, want ErrAuth naming SLACK_APP_TOKEN", err)
+	if !errors.Is(err, socket.ErrAuth) || !strings.Contains(err.Error(), "SLACK_APP_TOKEN") {
+		t.Errorf("Run = %v, want socket.ErrAuth naming SLACK_APP_TOKEN", err)
 	}
 }
 

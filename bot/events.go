@@ -2,14 +2,16 @@ package bot
 
 import (
 	"context"
-	"log/slog"
 
 	"github.com/slack-go/slack/slackevents"
+
+	"github.com/leadcoach/leadbot/bot/socket"
 )
 
-// handleEvent handles an Events API event. Event types the bot does not use
-// are acknowledged (by serve) and ignored.
-func (b *Bot) handleEvent(ctx context.Context, log *slog.Logger, env *envelope, ev slackevents.EventsAPIEvent) {
+// Event handles an Events API event (socket.Handler). Event types the bot
+// does not use are acknowledged (by the runtime) and ignored.
+func (b *Bot) Event(ctx context.Context, env *socket.Envelope, ev slackevents.EventsAPIEvent) {
+	log := env.Log
 	cb, _ := ev.Data.(*slackevents.EventsAPICallbackEvent)
 	eventID := ""
 	if cb != nil {

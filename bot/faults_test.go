@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/leadcoach/leadbot/bot/slackfake"
+	"github.com/leadcoach/leadbot/bot/socket"
 	"github.com/leadcoach/leadbot/storage"
 )
 
@@ -495,7 +496,7 @@ func TestNudgeAnswerAckedOnceStored(t *testing.T) {
 }
 
 // TestBotTokenDeadWhileRunning: when Slack starts answering that the bot
-// token is revoked, Run stops with ErrAuth naming SLACK_BOT_TOKEN instead
+// token is revoked, Run stops with socket.ErrAuth naming SLACK_BOT_TOKEN instead
 // of failing every call; the nudge it was sending is not marked failed but
 // left claimed, and is delivered once after a restart with a good token.
 func TestBotTokenDeadWhileRunning(t *testing.T) {
@@ -514,8 +515,8 @@ func TestBotTokenDeadWhileRunning(t *testing.T) {
 	go func() { done <- tb.stop() }()
 	select {
 	case err := <-done:
-		if !errors.Is(err, ErrAuth) || !strings.Contains(err.Error(), "SLACK_BOT_TOKEN") || !strings.Contains(err.Error(), "token_revoked") {
-			t.Errorf("Run = %v, want ErrAuth naming SLACK_BOT_TOKEN and token_revoked", err)
+		if !errors.Is(err, socket.ErrAuth) || !strings.Contains(err.Error(), "SLACK_BOT_TOKEN") || !strings.Contains(err.Error(), "token_revoked") {
+			t.Errorf("Run = %v, want socket.ErrAuth naming SLACK_BOT_TOKEN and token_revoked", err)
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Run did not stop")

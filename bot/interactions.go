@@ -6,11 +6,14 @@ import (
 	"strings"
 
 	"github.com/slack-go/slack"
+
+	"github.com/leadcoach/leadbot/bot/socket"
 )
 
-// handleInteraction handles button presses and other interactive payloads.
-func (b *Bot) handleInteraction(ctx context.Context, log *slog.Logger, env *envelope, cb slack.InteractionCallback) {
-	log = log.With(keyUser, cb.User.ID, keyTeam, cb.Team.ID)
+// Interaction handles button presses and other interactive payloads
+// (socket.Handler).
+func (b *Bot) Interaction(ctx context.Context, env *socket.Envelope, cb slack.InteractionCallback) {
+	log := env.Log.With(keyUser, cb.User.ID, keyTeam, cb.Team.ID)
 	if cb.Type == slack.InteractionTypeViewSubmission && cb.View.CallbackID == callbackScheduleModal {
 		b.scheduleSubmitted(ctx, log, env, cb)
 		return
@@ -22,7 +25,7 @@ func (b *Bot) handleInteraction(ctx context.Context, log *slog.Logger, env *enve
 	act := cb.ActionCallback.BlockActions[0]
 	isVote := act.ActionID == actionTipUp || act.ActionID == actionTipDown
 	if !isNudgeAnswer(act.ActionID) && !isVote {
-		env.ack(nil)
+		env.Ack(nil)
 	}
 	log = log.With(keyAction, act.ActionID)
 	switch act.ActionID {
@@ -46,5 +49,17 @@ func (b *Bot) handleInteraction(ctx context.Context, log *slog.Logger, env *enve
 			return
 		}
 		log.Debug("unknown action ignored")
+	}
+}
+
+// Failed tells the user, where the envelope gave a way to, that something
+// went wrong on our side (socket.Handler, after a handler panicked). The
+// details stay in the log.
+func (b *Bot) Failed(ctx context.Context, log *slog.Logger, responseURL string) {
+	if responseURL == "" {
+		return
+	}
+	if err := b.respond(ctx, responseURL, textMessage(msgSorry)); err != nil {
+		log.Warn("could not send the apology", keyErr, err)
 	}
 }

@@ -129,14 +129,16 @@ func (m *Metrics) TeamPromptSent() {
 	m.teamPromptsSent.Inc()
 }
 
-func (m *Metrics) envelopeReceived(typ string) {
+// EnvelopeReceived counts an envelope off the socket (socket.Observer).
+func (m *Metrics) EnvelopeReceived(typ string) {
 	if m == nil {
 		return
 	}
 	m.envelopesReceived.WithLabelValues(typ).Inc()
 }
 
-func (m *Metrics) envelopeAcked(typ string, latency time.Duration) {
+// EnvelopeAcked counts an acknowledgement and its latency (socket.Observer).
+func (m *Metrics) EnvelopeAcked(typ string, latency time.Duration) {
 	if m == nil {
 		return
 	}
@@ -144,16 +146,17 @@ func (m *Metrics) envelopeAcked(typ string, latency time.Duration) {
 	m.ackLatency.Observe(latency.Seconds())
 }
 
-func (m *Metrics) handlerPanicked() {
+// HandlerPanicked counts a handler that panicked (socket.Observer).
+func (m *Metrics) HandlerPanicked() {
 	if m == nil {
 		return
 	}
 	m.handlerPanics.Inc()
 }
 
-// socketConnected counts a connection; every one after the first is a
-// reconnect.
-func (m *Metrics) socketConnected() {
+// Connected counts a connection; every one after the first is a
+// reconnect (socket.Observer).
+func (m *Metrics) Connected() {
 	if m == nil {
 		return
 	}

@@ -23,10 +23,10 @@ func TestMetricsNilSafe(t *testing.T) {
 		t.Errorf("nil Metrics: Register: %v", err)
 	}
 	m.TeamPromptSent()
-	m.envelopeReceived("slash_commands")
-	m.envelopeAcked("slash_commands", time.Millisecond)
-	m.handlerPanicked()
-	m.socketConnected()
+	m.EnvelopeReceived("slash_commands")
+	m.EnvelopeAcked("slash_commands", time.Millisecond)
+	m.HandlerPanicked()
+	m.Connected()
 	m.nudgeSent(storage.SourceSchedule, time.Second)
 	m.replyRecorded(storage.ViaThread)
 	if m.Transport(nil) != http.DefaultTransport {
@@ -134,12 +134,12 @@ func TestMetricsCountErrors(t *testing.T) {
 
 func TestMetricsReconnectsAndLag(t *testing.T) {
 	m := NewMetrics()
-	m.socketConnected()
+	m.Connected()
 	if got := value(t, m.reconnects); got != 0 {
 		t.Errorf("reconnects after the first connection = %v, want 0", got)
 	}
-	m.socketConnected()
-	m.socketConnected()
+	m.Connected()
+	m.Connected()
 	if got := value(t, m.reconnects); got != 2 {
 		t.Errorf("reconnects = %v, want 2", got)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/leadcoach/leadbot/bot/calendar"
+	"github.com/leadcoach/leadbot/bot/socket"
 	"github.com/leadcoach/leadbot/storage"
 )
 
@@ -19,7 +20,7 @@ import (
 // press is acknowledged once it is stored, so that an acknowledged answer
 // survives a crash; the stored timezone is used, so no Slack call delays
 // the acknowledgement.
-func (b *Bot) nudgeButton(ctx context.Context, log *slog.Logger, env *envelope, cb slack.InteractionCallback, act *slack.BlockAction) {
+func (b *Bot) nudgeButton(ctx context.Context, log *slog.Logger, env *socket.Envelope, cb slack.InteractionCallback, act *slack.BlockAction) {
 	id, err := strconv.ParseInt(act.Value, 10, 64)
 	if err != nil {
 		log.Warn("nudge button with a bad value")
@@ -40,7 +41,7 @@ func (b *Bot) nudgeButton(ctx context.Context, log *slog.Logger, env *envelope, 
 		reaskAt = reaskTime(b.now(), minute, days, loc)
 	}
 	d, changed, err := b.store.SetOutcome(ctx, cb.User.ID, id, outcome, reaskAt)
-	env.ack(nil)
+	env.Ack(nil)
 	if errors.Is(err, storage.ErrNotFound) {
 		log.Warn("button pressed on a nudge of another user")
 		if err := b.respond(ctx, cb.ResponseURL, textMessage(msgNotYours)); err != nil {

@@ -49,7 +49,7 @@ func (b *Bot) send(ctx context.Context, log *slog.Logger, job delivery) {
 		b.sendFailed(ctx, log, d, "conversations.open", err)
 		return
 	}
-	if err := b.sendLimit.Wait(ctx); err != nil {
+	if err := b.sched.limit.Wait(ctx); err != nil {
 		return
 	}
 	msg := nudgeMessage(n, d, job.note)
@@ -104,7 +104,7 @@ func (b *Bot) recoverClaims(ctx context.Context, log *slog.Logger, now time.Time
 		if ok, err := b.store.Reclaim(ctx, d); err != nil || !ok {
 			continue // another process is on it
 		}
-		if now.Sub(d.Slot) > max(b.catchup, staleClaimAfter+onTimeGrace) {
+		if now.Sub(d.Slot) > max(b.sched.catchup, staleClaimAfter+onTimeGrace) {
 			log.Warn("interrupted delivery too old to send; dropped", keyUser, d.UserID, "delivery", d.ID)
 			b.markFailed(ctx, log, d)
 			continue
@@ -144,7 +144,7 @@ func (b *Bot) findPosted(ctx context.Context, d storage.Delivery) (string, bool,
 // one we posted with metadata of type eventType whose payload holds id
 // under key, and returns its timestamp.
 func (b *Bot) findByMetadata(ctx context.Context, channel string, limit int, eventType, key string, id int64) (string, bool, error) {
-	if err := b.sendLimit.Wait(ctx); err != nil {
+	if err := b.sched.limit.Wait(ctx); err != nil {
 		return "", false, err
 	}
 	hist, err := b.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
@@ -190,7 +190,7 @@ func (b *Bot) sendFollowups(ctx context.Context, log *slog.Logger, now time.Time
 		if ok, err := b.store.ClaimFollowup(ctx, d.ID); err != nil || !ok {
 			continue
 		}
-		if err := b.sendLimit.Wait(ctx); err != nil {
+		if err := b.sched.limit.Wait(ctx); err != nil {
 			return
 		}
 		msg := followupMessage(n)

@@ -11,6 +11,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
+	"github.com/leadcoach/leadbot/bot/socket"
 	"github.com/leadcoach/leadbot/prompts"
 	"github.com/leadcoach/leadbot/storage"
 )
@@ -23,7 +24,7 @@ const dmReplyWindow = 48 * time.Hour
 // a nudge's thread, or a DM within dmReplyWindow of the latest nudge. It is
 // stored (with the event id, so a redelivery stores nothing twice) before
 // the envelope is acknowledged; the short thank-you comes after.
-func (b *Bot) handleMessage(ctx context.Context, log *slog.Logger, env *envelope, eventID string, ev *slackevents.MessageEvent) {
+func (b *Bot) handleMessage(ctx context.Context, log *slog.Logger, env *socket.Envelope, eventID string, ev *slackevents.MessageEvent) {
 	if ev.ChannelType == slackevents.ChannelTypeChannel || ev.ChannelType == slackevents.ChannelTypeGroup {
 		b.handleTeamMessage(ctx, log, env, eventID, ev) // replies to weekly team prompts
 		return
@@ -42,7 +43,7 @@ func (b *Bot) handleMessage(ctx context.Context, log *slog.Logger, env *envelope
 	default:
 		return // joins, bot messages and other system messages
 	}
-	if ev.BotID != "" || ev.User == "" || ev.User == b.me.userID {
+	if ev.BotID != "" || ev.User == "" || ev.User == env.Me.UserID {
 		return // never answer a bot, least of all ourselves
 	}
 	log = log.With(keyUser, ev.User, keyChannel, ev.Channel)
@@ -57,14 +58,14 @@ func (b *Bot) handleMessage(ctx context.Context, log *slog.Logger, env *envelope
 		d, err = b.store.LatestSent(ctx, ev.User, b.now().Add(-dmReplyWindow))
 	}
 	if errors.Is(err, storage.ErrNotFound) {
-		env.ack(nil)
+		env.Ack(nil)
 		b.answerStrayDM(ctx, log, ev)
 		return
 	}
 	if err != nil {
 		// Not acknowledged: Slack will deliver the event again.
 		log.Error("could not look up the nudge a message answers", keyErr, err)
-		env.nack()
+		env.Nack()
 		return
 	}
 	stored, err := b.store.RecordReply(ctx, eventID, storage.Reply{
@@ -73,10 +74,10 @@ func (b *Bot) handleMessage(ctx context.Context, log *slog.Logger, env *envelope
 	})
 	if err != nil {
 		log.Error("could not record reply", keyErr, err)
-		env.nack()
+		env.Nack()
 		return
 	}
-	env.ack(nil)
+	env.Ack(nil)
 	if !stored {
 		log.Info("reply already recorded", keyEvent, eventID)
 		return
@@ -132,14 +133,14 @@ func (b *Bot) answerStrayDM(ctx context.Context, log *slog.Logger, ev *slackeven
 	}
 }
 
-func (b *Bot) editedMessage(ctx context.Context, log *slog.Logger, env *envelope, eventID string, ev *slackevents.MessageEvent) {
+func (b *Bot) editedMessage(ctx context.Context, log *slog.Logger, env *socket.Envelope, eventID string, ev *slackevents.MessageEvent) {
 	if ev.Message == nil || ev.Message.User == "" {
 		return
 	}
 	changed, err := b.store.EditReply(ctx, eventID, ev.Message.User, ev.Channel, ev.Message.Timestamp, ev.Message.Text)
 	if err != nil {
 		log.Error("could not update an edited reply", keyErr, err)
-		env.nack()
+		env.Nack()
 		return
 	}
 	if changed {
@@ -147,7 +148,7 @@ func (b *Bot) editedMessage(ctx context.Context, log *slog.Logger, env *envelope
 	}
 }
 
-func (b *Bot) deletedMessage(ctx context.Context, log *slog.Logger, env *envelope, eventID string, ev *slackevents.MessageEvent) {
+func (b *Bot) deletedMessage(ctx context.Context, log *slog.Logger, env *socket.Envelope, eventID string, ev *slackevents.MessageEvent) {
 	ts := ev.DeletedTimeStamp
 	if ts == "" && ev.PreviousMessage != nil {
 		ts = ev.PreviousMessage.Timestamp
@@ -158,7 +159,7 @@ func (b *Bot) deletedMessage(ctx context.Context, log *slog.Logger, env *envelop
 	changed, err := b.store.DeleteReply(ctx, eventID, ev.Channel, ts)
 	if err != nil {
 		log.Error("could not delete a deleted reply", keyErr, err)
-		env.nack()
+		env.Nack()
 		return
 	}
 	if changed {

@@ -16,6 +16,7 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/leadcoach/leadbot/bot/slackfake"
+	"github.com/leadcoach/leadbot/bot/socket"
 	"github.com/leadcoach/leadbot/prompts"
 	"github.com/leadcoach/leadbot/storage"
 )
@@ -79,9 +80,10 @@ func (e *testEnv) startRig(tb testing.TB, cfg Config, o rigOptions) *testBot {
 	if timeout == 0 {
 		timeout = 10 * time.Second
 	}
+	tokens := socket.NewTokenWatch()
 	apiOpts := []slack.Option{
 		slack.OptionAppLevelToken("xapp-test"), slack.OptionAPIURL(e.fake.APIURL()),
-		slack.OptionHTTPClient(&http.Client{Timeout: timeout, Transport: ReconnectJitter(loopbackOnly())}),
+		slack.OptionHTTPClient(&http.Client{Timeout: timeout, Transport: socket.ReconnectJitter(tokens.Transport(loopbackOnly()))}),
 	}
 	if !o.noRetry {
 		apiOpts = append(apiOpts, slack.OptionRetry(3))
@@ -93,6 +95,7 @@ func (e *testEnv) startRig(tb testing.TB, cfg Config, o rigOptions) *testBot {
 	}
 	cfg.API = api
 	cfg.Socket = socketmode.New(api, sockOpts...)
+	cfg.Tokens = tokens
 	cfg.Store = db
 	logs := &lockedBuffer{}
 	cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))

@@ -11,6 +11,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/leadcoach/leadbot/bot/calendar"
+	"github.com/leadcoach/leadbot/bot/socket"
 	"github.com/leadcoach/leadbot/storage"
 )
 
@@ -63,14 +64,14 @@ func (b *Bot) openScheduleModal(ctx context.Context, log *slog.Logger, cb slack.
 // scheduleSubmitted validates the modal. Errors are sent back in the ack,
 // so Slack shows them under the fields and keeps the modal open; a valid
 // schedule is saved, the modal closes and the Home tab is refreshed.
-func (b *Bot) scheduleSubmitted(ctx context.Context, log *slog.Logger, env *envelope, cb slack.InteractionCallback) {
+func (b *Bot) scheduleSubmitted(ctx context.Context, log *slog.Logger, env *socket.Envelope, cb slack.InteractionCallback) {
 	days, minute, errs := readScheduleForm(cb.View.State)
 	if len(errs) > 0 {
 		log.Info("schedule modal rejected", "fields", len(errs))
-		env.ack(slack.ViewSubmissionResponse{ResponseAction: slack.RAErrors, Errors: errs})
+		env.Ack(slack.ViewSubmissionResponse{ResponseAction: slack.RAErrors, Errors: errs})
 		return
 	}
-	env.ack(nil) // closes the modal
+	env.Ack(nil) // closes the modal
 	sc := slack.SlashCommand{UserID: cb.User.ID, TeamID: cb.Team.ID}
 	b.saveSchedule(ctx, log, sc, days, minute)
 	b.publishHome(ctx, log, cb.User.ID, nil)

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/leadcoach/leadbot/bot/calendar"
 	"github.com/leadcoach/leadbot/storage"
 )
@@ -35,8 +37,8 @@ func (b *Bot) runScheduler(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-time.After(b.tick):
-		case <-b.wake:
+		case <-time.After(b.sched.tick):
+		case <-b.sched.wake:
 		}
 	}
 }
@@ -44,7 +46,7 @@ func (b *Bot) runScheduler(ctx context.Context) {
 // poke makes the scheduler run a pass soon, e.g. after a schedule changed.
 func (b *Bot) poke() {
 	select {
-	case b.wake <- struct{}{}:
+	case b.sched.wake <- struct{}{}:
 	default:
 	}
 }
@@ -129,7 +131,7 @@ func (b *Bot) claimSlot(ctx context.Context, log *slog.Logger, s storage.Subscri
 			return delivery{}, false, moved
 		}
 	}
-	if lag := now.Sub(latest); lag > max(b.catchup, onTimeGrace) {
+	if lag := now.Sub(latest); lag > max(b.sched.catchup, onTimeGrace) {
 		moved, err := b.store.AdvanceSlot(ctx, s.UserID, s.NextAt, next, storage.StatusActive, time.Time{})
 		if err != nil {
 			log.Error("could not skip a missed slot", keyErr, err)
@@ -188,7 +190,7 @@ func (b *Bot) senders(ctx context.Context, log *slog.Logger) (submit func(delive
 	var wg sync.WaitGroup
 	started := 0
 	submit = func(job delivery) {
-		if started < b.workers {
+		if started < b.sched.workers {
 			started++
 			wg.Go(func() {
 				for job := range queue {
@@ -205,4 +207,33 @@ func (b *Bot) senders(ctx context.Context, log *slog.Logger) (submit func(delive
 		wg.Wait()
 	}
 	return submit, wait
+}
+
+// scheduling is how deliveries go out: how often the scheduler looks, how
+// late a missed slot may still go, and the workers and rate limit sends
+// share.
+type scheduling struct {
+	tick    time.Duration
+	catchup time.Duration // 0: never late
+	workers int
+	// limit spaces every send to Slack, evenly, with no burst: a burst of a
+	// second's worth after an idle spell overruns a Slack bucket with a
+	// smaller burst, and every 429 then parks a worker for Retry-After
+	// (BenchmarkFanout measures it).
+	limit *rate.Limiter
+	wake  chan struct{} // pokes the scheduler
+}
+
+func newScheduling(cfg Config) scheduling {
+	s := scheduling{
+		tick:    orDefault(cfg.SchedulerTick, DefaultSchedulerTick),
+		catchup: orDefault(cfg.Catchup, DefaultCatchup),
+		workers: orDefault(cfg.SendWorkers, DefaultSendWorkers),
+		limit:   rate.NewLimiter(rate.Limit(orDefault(cfg.SendRate, DefaultSendRate)), 1),
+		wake:    make(chan struct{}, 1),
+	}
+	if cfg.Catchup < 0 {
+		s.catchup = 0
+	}
+	return s
 }

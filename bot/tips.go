@@ -7,6 +7,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/leadcoach/leadbot/bot/socket"
 	"github.com/leadcoach/leadbot/prompts"
 )
 
@@ -114,20 +115,20 @@ func (b *Bot) topicTip(ctx context.Context, log *slog.Logger, cb slack.Interacti
 // voteTip stores a Helpful? vote, then acknowledges, and draws the tip
 // again with thanks in place of the buttons. A vote that cannot be stored
 // is not acknowledged, so Slack shows the user that it did not work.
-func (b *Bot) voteTip(ctx context.Context, log *slog.Logger, env *envelope, cb slack.InteractionCallback, helpful bool, value string) {
+func (b *Bot) voteTip(ctx context.Context, log *slog.Logger, env *socket.Envelope, cb slack.InteractionCallback, helpful bool, value string) {
 	tipID, alts := parseVoteValue(value)
 	tip, known := b.lib.Tip(tipID)
 	if !known {
-		env.ack(nil)
+		env.Ack(nil)
 		log.Warn("vote on an unknown tip ignored", keyTip, tipID)
 		return
 	}
 	if err := b.store.RecordTipVote(ctx, cb.User.ID, tipID, helpful); err != nil {
-		env.nack()
+		env.Nack()
 		log.Error("could not store a vote", keyTip, tipID, keyErr, err)
 		return
 	}
-	env.ack(nil)
+	env.Ack(nil)
 	b.metrics.tipVoted(helpful)
 	log.Info("tip vote", keyTip, tipID, keyHelpful, helpful)
 

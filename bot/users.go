@@ -54,7 +54,7 @@ func (b *Bot) dmChannel(ctx context.Context, u storage.User) (string, error) {
 	if u.DMChannel != "" {
 		return u.DMChannel, nil
 	}
-	if err := b.sendLimit.Wait(ctx); err != nil {
+	if err := b.sched.limit.Wait(ctx); err != nil {
 		return "", err
 	}
 	ch, _, _, err := b.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{u.ID}})

@@ -78,7 +78,7 @@ func (b *Bot) claimDueChannels(ctx context.Context, log *slog.Logger, now time.T
 func (b *Bot) claimChannelSlot(ctx context.Context, log *slog.Logger, c storage.TeamChannel, now time.Time) bool {
 	log = log.With(keyChannel, c.ChannelID)
 	w := scheduleOf(c)
-	slot, next, tooLate := weeklyDue(w, c.NextAt, now, b.catchup)
+	slot, next, tooLate := weeklyDue(w, c.NextAt, now, b.sched.catchup)
 	if tooLate {
 		moved, err := b.store.AdvanceTeamChannel(ctx, c.ChannelID, c.NextAt, next)
 		if err != nil {
@@ -217,7 +217,7 @@ func (b *Bot) postTeamPrompt(ctx context.Context, log *slog.Logger, c storage.Te
 	} else if !errors.Is(err, storage.ErrNotFound) {
 		log.Warn("could not read last week's prompt; posting without the line", keyErr, err)
 	}
-	if err := b.sendLimit.Wait(ctx); err != nil {
+	if err := b.sched.limit.Wait(ctx); err != nil {
 		return fmt.Errorf("post team prompt: %w", err)
 	}
 	msg := teamPromptMessage(prompt, answered)
@@ -290,7 +290,7 @@ func (b *Bot) pauseChannel(ctx context.Context, log *slog.Logger, c storage.Team
 		log.Warn("could not open a DM to tell the owner about the pause", "owner", c.OwnerID, keyErr, slackErrorCode(err))
 		return
 	}
-	if err := b.sendLimit.Wait(ctx); err != nil {
+	if err := b.sched.limit.Wait(ctx); err != nil {
 		return
 	}
 	if _, _, err := b.api.PostMessageContext(ctx, dm, teamPausedDM(c, reason).options()...); err != nil {
@@ -331,7 +331,7 @@ func (b *Bot) recoverTeamPosts(ctx context.Context, log *slog.Logger, now time.T
 		if p.Source == storage.TeamSourceNow {
 			since = p.RequestedAt
 		}
-		if c.Status != storage.ChannelActive || now.Sub(since) > max(b.catchup, onTimeGrace) {
+		if c.Status != storage.ChannelActive || now.Sub(since) > max(b.sched.catchup, onTimeGrace) {
 			plog.Warn("interrupted weekly prompt too old, or the channel is no longer active; dropped", "status", c.Status)
 			b.markTeamPostFailed(ctx, plog, p)
 			continue

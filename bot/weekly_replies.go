@@ -7,6 +7,7 @@ import (
 
 	"github.com/slack-go/slack/slackevents"
 
+	"github.com/leadcoach/leadbot/bot/socket"
 	"github.com/leadcoach/leadbot/storage"
 )
 
@@ -17,7 +18,7 @@ import (
 // acknowledged. The bot never answers in a team thread: the conversation
 // belongs to the team. Everything else said in the channel is ignored
 // without touching the database.
-func (b *Bot) handleTeamMessage(ctx context.Context, log *slog.Logger, env *envelope, eventID string, ev *slackevents.MessageEvent) {
+func (b *Bot) handleTeamMessage(ctx context.Context, log *slog.Logger, env *socket.Envelope, eventID string, ev *slackevents.MessageEvent) {
 	switch ev.SubType {
 	case "", "file_share", "thread_broadcast":
 	case "message_changed":
@@ -32,7 +33,7 @@ func (b *Bot) handleTeamMessage(ctx context.Context, log *slog.Logger, env *enve
 	if ev.ThreadTimeStamp == "" || ev.ThreadTimeStamp == ev.TimeStamp {
 		return // not a reply in a thread
 	}
-	if ev.BotID != "" || ev.User == "" || ev.User == b.me.userID {
+	if ev.BotID != "" || ev.User == "" || ev.User == env.Me.UserID {
 		return
 	}
 	log = log.With(keyUser, ev.User, keyChannel, ev.Channel)
@@ -46,7 +47,7 @@ func (b *Bot) handleTeamMessage(ctx context.Context, log *slog.Logger, env *enve
 	if err != nil {
 		// Not acknowledged: Slack will deliver the event again.
 		log.Error("could not record a team reply", keyErr, err)
-		env.nack()
+		env.Nack()
 		return
 	}
 	if !stored {
@@ -60,20 +61,20 @@ func (b *Bot) handleTeamMessage(ctx context.Context, log *slog.Logger, env *enve
 // teamPostOfThread returns our post whose thread ts is, and false if the
 // thread is someone else's or the lookup failed (then the envelope is left
 // unacknowledged, for Slack to deliver again).
-func (b *Bot) teamPostOfThread(ctx context.Context, log *slog.Logger, env *envelope, channel, ts string) (storage.TeamPost, bool) {
+func (b *Bot) teamPostOfThread(ctx context.Context, log *slog.Logger, env *socket.Envelope, channel, ts string) (storage.TeamPost, bool) {
 	p, err := b.store.TeamPostByMessage(ctx, channel, ts)
 	if errors.Is(err, storage.ErrNotFound) {
 		return p, false
 	}
 	if err != nil {
 		log.Error("could not look up the thread of a channel message", keyErr, err)
-		env.nack()
+		env.Nack()
 		return p, false
 	}
 	return p, true
 }
 
-func (b *Bot) teamReplyEdited(ctx context.Context, log *slog.Logger, env *envelope, eventID string, ev *slackevents.MessageEvent) {
+func (b *Bot) teamReplyEdited(ctx context.Context, log *slog.Logger, env *socket.Envelope, eventID string, ev *slackevents.MessageEvent) {
 	m := ev.Message
 	if m == nil || m.User == "" || m.ThreadTimestamp == "" || m.ThreadTimestamp == m.Timestamp {
 		return
@@ -84,7 +85,7 @@ func (b *Bot) teamReplyEdited(ctx context.Context, log *slog.Logger, env *envelo
 	changed, err := b.store.EditTeamReply(ctx, eventID, m.User, ev.Channel, m.Timestamp, m.Text)
 	if err != nil {
 		log.Error("could not update an edited team reply", keyErr, err)
-		env.nack()
+		env.Nack()
 		return
 	}
 	if changed {
@@ -92,7 +93,7 @@ func (b *Bot) teamReplyEdited(ctx context.Context, log *slog.Logger, env *envelo
 	}
 }
 
-func (b *Bot) teamReplyDeleted(ctx context.Context, log *slog.Logger, env *envelope, eventID string, ev *slackevents.MessageEvent) {
+func (b *Bot) teamReplyDeleted(ctx context.Context, log *slog.Logger, env *socket.Envelope, eventID string, ev *slackevents.MessageEvent) {
 	ts := ev.DeletedTimeStamp
 	if prev := ev.PreviousMessage; prev != nil {
 		if ts == "" {
@@ -113,7 +114,7 @@ func (b *Bot) teamReplyDeleted(ctx context.Context, log *slog.Logger, env *envel
 	changed, err := b.store.DeleteTeamReply(ctx, eventID, ev.Channel, ts)
 	if err != nil {
 		log.Error("could not delete a deleted team reply", keyErr, err)
-		env.nack()
+		env.Nack()
 		return
 	}
 	if changed {

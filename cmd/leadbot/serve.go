@@ -13,6 +13,7 @@ import (
 
 	"github.com/leadcoach/leadbot/bot"
 	"github.com/leadcoach/leadbot/bot/calendar"
+	"github.com/leadcoach/leadbot/bot/socket"
 	"github.com/leadcoach/leadbot/prompts"
 	"github.com/leadcoach/leadbot/storage"
 )
@@ -40,10 +41,12 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	if cfg.addr != "" {
 		metrics = bot.NewMetrics()
 	}
-	api := slack.New(cfg.botToken, slackOptions(cfg, metrics.Transport(nil))...)
+	tokens := socket.NewTokenWatch()
+	api := slack.New(cfg.botToken, slackOptions(cfg, tokens.Transport(metrics.Transport(nil)))...)
 	b, err := bot.New(bot.Config{
 		Socket:   socketmode.New(api),
 		API:      api,
+		Tokens:   tokens,
 		Store:    db,
 		Library:  lib,
 		Logger:   log,
@@ -77,13 +80,14 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 }
 
 // slackHTTPTimeout bounds every Web API call, including the reconnect
-// jitter's wait before apps.connections.open (bot.MaxReconnectJitter).
+// jitter's wait before apps.connections.open (socket.MaxReconnectJitter).
 const slackHTTPTimeout = 15 * time.Second
 
 // slackOptions configures the Web API client: our base URL if set, a
-// timeout on every call, transport (which counts the calls for /metrics)
-// with jitter added before Socket Mode reconnects, and retries of
-// rate-limited (429) and failed connections with slack-go's backoff.
+// timeout on every call, transport (which watches for a dead token and
+// counts the calls for /metrics) with jitter added before Socket Mode
+// reconnects, and retries of rate-limited (429) and failed connections
+// with slack-go's backoff.
 func slackOptions(cfg config, transport http.RoundTripper) []slack.Option {
 	retry := slack.DefaultRetryConfig()
 	retry.MaxRetries = 4
@@ -91,7 +95,7 @@ func slackOptions(cfg config, transport http.RoundTripper) []slack.Option {
 	retry.Handlers = slack.AllBuiltinRetryHandlers(retry)
 	opts := []slack.Option{
 		slack.OptionAppLevelToken(cfg.appToken),
-		slack.OptionHTTPClient(&http.Client{Timeout: slackHTTPTimeout, Transport: bot.ReconnectJitter(transport)}),
+		slack.OptionHTTPClient(&http.Client{Timeout: slackHTTPTimeout, Transport: socket.ReconnectJitter(transport)}),
 		slack.OptionRetryConfig(retry),
 	}
 	if cfg.apiURL != "" {

@@ -1,4 +1,4 @@
-package bot
+package socket
 
 import (
 	"context"

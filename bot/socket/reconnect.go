@@ -1,9 +1,6 @@
-package bot
+package socket
 
 import (
-	"bytes"
-	"encoding/json"
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -92,19 +89,8 @@ func (t *jitterTransport) window() time.Duration {
 }
 
 // openWorked reports whether resp answers apps.connections.open with
-// "ok": true. It reads the start of the body and leaves all of it to be
-// read again.
+// "ok": true.
 func openWorked(resp *http.Response) bool {
-	if resp.StatusCode != http.StatusOK {
-		return false
-	}
-	head, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	resp.Body = struct {
-		io.Reader
-		io.Closer
-	}{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}
-	var answer struct {
-		OK bool `json:"ok"`
-	}
-	return err == nil && json.Unmarshal(head, &answer) == nil && answer.OK
+	ok, _ := peekAnswer(resp)
+	return resp.StatusCode == http.StatusOK && ok
 }

@@ -1,4 +1,4 @@
-package bot
+package socket
 
 import (
 	"github.com/slack-go/slack"
@@ -8,19 +8,19 @@ import (
 
 // Reasons an envelope is refused, for the log.
 const (
-	refusedTeam = "for another workspace"
-	refusedApp  = "for another app"
-	refusedUser = "without a user"
+	RefusedTeam = "for another workspace"
+	RefusedApp  = "for another app"
+	RefusedUser = "without a user"
 )
 
 // refuse returns why an envelope must not be handled, or "". Slack sends
 // only our app's envelopes for our workspace over our socket, so a
 // mismatch means something is badly wrong: such an envelope is logged and
-// acknowledged, and never acts on our users' data. The workspace is the
-// one auth.test named (any workspace of the organisation for an Enterprise
+// acknowledged, and never acts on anyone's data. The workspace is the one
+// auth.test named (any workspace of the organisation for an Enterprise
 // Grid install); the app is the one the hello envelope named. A command or
 // button press without a user has nobody to act for.
-func (b *Bot) refuse(evt socketmode.Event) string {
+func (r *Runtime) refuse(evt socketmode.Event) string {
 	var team, app, user string
 	needUser := true
 	switch d := evt.Data.(type) {
@@ -31,29 +31,33 @@ func (b *Bot) refuse(evt socketmode.Event) string {
 	case slackevents.EventsAPIEvent:
 		team, app, needUser = d.TeamID, d.APIAppID, false // each event type checks its own user
 	}
+	var me Identity
+	if p := r.me.Load(); p != nil {
+		me = *p
+	}
 	switch {
-	case team != "" && b.me.teamID != "" && b.me.enterpriseID == "" && team != b.me.teamID:
-		return refusedTeam
-	case app != "" && b.ourApp() != "" && app != b.ourApp():
-		return refusedApp
+	case team != "" && me.TeamID != "" && me.EnterpriseID == "" && team != me.TeamID:
+		return RefusedTeam
+	case app != "" && r.ourApp() != "" && app != r.ourApp():
+		return RefusedApp
 	case needUser && user == "":
-		return refusedUser
+		return RefusedUser
 	}
 	return ""
 }
 
 // ourApp returns our app's id as the first hello envelope named it, or ""
 // before it.
-func (b *Bot) ourApp() string {
-	id, _ := b.appID.Load().(string)
+func (r *Runtime) ourApp() string {
+	id, _ := r.appID.Load().(string)
 	return id
 }
 
 // helloReceived remembers the app id the first hello envelope names. An
 // app's id never changes, so a later hello cannot change it (and a forged
 // one cannot make the bot ignore everything).
-func (b *Bot) helloReceived(evt socketmode.Event) {
+func (r *Runtime) helloReceived(evt socketmode.Event) {
 	if evt.Request != nil && evt.Request.ConnectionInfo.AppID != "" {
-		b.appID.CompareAndSwap(nil, evt.Request.ConnectionInfo.AppID)
+		r.appID.CompareAndSwap(nil, evt.Request.ConnectionInfo.AppID)
 	}
 }
