@@ -71,7 +71,7 @@ type Bot struct {
 	now     func() time.Time
 	metrics *Metrics // nil: not measured
 	admins  map[string]bool
-	sched   scheduling
+	sched   *scheduling
 }
 
 // New returns a Bot for cfg. It returns an error if a required part is

@@ -15,6 +15,11 @@ import (
 	"github.com/leadcoach/leadbot/storage"
 )
 
+// digestMetadataType marks our digest messages in Slack's message
+// metadata, so that one interrupted by a crash is found and not sent
+// twice.
+const digestMetadataType = "leadbot_digest"
+
 // The weekly digest comes at the end of the working week: Friday 16:00 in
 // the user's timezone.
 const (
@@ -22,13 +27,11 @@ const (
 	digestMinute = 16 * 60
 )
 
-// sendDigests sends the weekly progress digest to every subscribed user
-// whose digest is due. Each user's week is claimed first, so it goes out
-// at most once per calendar week across restarts, processes and timezone
-// changes; one missed by more than the catch-up window is skipped. A
-// digest interrupted by a crash is not sent again: a late or double
-// summary is worse than none.
-func (b *Bot) sendDigests(ctx context.Context, log *slog.Logger, now time.Time) {
+// sendDigests claims the weekly progress digests that are due and hands
+// them to submit. Each user's week is claimed first, so it goes out at
+// most once per calendar week across restarts, processes and timezone
+// changes; one missed by more than the catch-up window is skipped.
+func (b *Bot) sendDigests(ctx context.Context, log *slog.Logger, now time.Time, submit func(outgoing)) {
 	b.scheduleMissingDigests(ctx, log, now)
 	due, err := b.store.DueDigests(ctx, now, dueBatch)
 	if err != nil {
@@ -56,13 +59,46 @@ func (b *Bot) sendDigests(ctx context.Context, log *slog.Logger, now time.Time) 
 			}
 			continue
 		}
-		// Claimed: finish it even if shutdown begins meanwhile.
-		sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
-		sent := b.sendDigest(sendCtx, log.With(keyUser, s.UserID), s, loc, now)
-		if err := b.store.FinishDigest(sendCtx, s.UserID, slot, sent); err != nil {
-			log.Error("could not record the digest", keyUser, s.UserID, keyErr, err)
+		submit(&digestOut{userID: s.UserID, slot: slot, loc: loc})
+	}
+}
+
+// recoverDigests finds digests claimed but never finished and recovers
+// each (see delivery.go): recorded if the DM shows it, sent again if not
+// and still in time, dropped otherwise.
+func (b *Bot) recoverDigests(ctx context.Context, log *slog.Logger, now time.Time, submit func(outgoing)) {
+	stale, err := b.store.StaleDigests(ctx, now.Add(-staleClaimAfter), dueBatch)
+	if err != nil {
+		log.Error("could not read interrupted digests", keyErr, err)
+		return
+	}
+	for _, d := range stale {
+		dlog := log.With(keyUser, d.UserID)
+		if ok, err := b.store.ReclaimDigest(ctx, d); err != nil {
+			dlog.Error("could not take over an interrupted digest", keyErr, err)
+			continue
+		} else if !ok {
+			continue // another process is on it
 		}
-		cancel()
+		u, err := b.store.User(ctx, d.UserID)
+		if err != nil {
+			dlog.Error("could not read the user of an interrupted digest", keyErr, err)
+			continue
+		}
+		o := &digestOut{userID: d.UserID, slot: d.Slot, loc: calendar.LoadLocation(u.TZ)}
+		found, err := b.recoverPosted(ctx, o, u.DMChannel, 50)
+		switch {
+		case err != nil:
+			dlog.Warn("could not check whether an interrupted digest was posted", keyErr, err)
+		case found:
+			dlog.Info("interrupted digest had been posted; recorded")
+		case now.Sub(d.Slot) > max(b.sched.catchup, staleClaimAfter+onTimeGrace):
+			dlog.Warn("interrupted digest too old to send; dropped")
+			o.fail(ctx, b, dlog, "")
+		default:
+			dlog.Info("resending an interrupted digest")
+			submit(o)
+		}
 	}
 }
 
@@ -82,29 +118,43 @@ func (b *Bot) scheduleMissingDigests(ctx context.Context, log *slog.Logger, now 
 	}
 }
 
-// sendDigest posts one user's week: what they did, their streak, one
-// highlight from their own replies, and the chart of the last eight weeks.
-// A week with nothing in it gets a short, friendly note instead.
-func (b *Bot) sendDigest(ctx context.Context, log *slog.Logger, s storage.Subscription, loc *time.Location, now time.Time) bool {
-	ds, err := b.store.DeliveriesSince(ctx, s.UserID, calendar.WeekOf(now, loc).Start(loc).AddDate(0, 0, -7*53))
+// digestOut is a claimed weekly digest on the delivery path: one user's
+// week, what they did, their streak, one highlight from their own replies
+// and, after the text, the chart of the last eight weeks (a bonus: a chart
+// that cannot be uploaded is logged, not retried). It is recorded in
+// digests, keyed by its slot.
+type digestOut struct {
+	userID string
+	slot   time.Time
+	loc    *time.Location
+	// Filled in by message, for sent.
+	weeks []chart.Week
+	quiet bool
+}
+
+var digestMarker = marker{digestMetadataType, "slot"}
+
+func (o *digestOut) describe() (string, int64) { return "digest", o.slot.Unix() }
+func (o *digestOut) marker() marker            { return digestMarker }
+
+func (o *digestOut) channel(ctx context.Context, b *Bot) (string, error) {
+	u, err := b.store.User(ctx, o.userID)
 	if err != nil {
-		log.Error("could not read the week", keyErr, err)
-		return false
+		return "", err
 	}
-	u, err := b.store.User(ctx, s.UserID)
+	return b.dmChannel(ctx, u)
+}
+
+func (o *digestOut) message(ctx context.Context, b *Bot) (message, error) {
+	now := b.now()
+	ds, err := b.store.DeliveriesSince(ctx, o.userID, calendar.WeekOf(now, o.loc).Start(o.loc).AddDate(0, 0, -7*53))
 	if err != nil {
-		log.Error("could not read user", keyErr, err)
-		return false
+		return message{}, fmt.Errorf("read the week: %w", err)
 	}
-	channel, err := b.dmChannel(ctx, u)
+	p := summarise(ds, now, o.loc)
+	replies, err := b.store.RecentReplies(ctx, o.userID, 20)
 	if err != nil {
-		log.Warn("digest not sent", keyErr, slackErrorCode(err))
-		return false
-	}
-	p := summarise(ds, now, loc)
-	replies, err := b.store.RecentReplies(ctx, s.UserID, 20)
-	if err != nil {
-		log.Warn("could not read replies for the highlight", keyErr, err)
+		b.log.Warn("could not read replies for the highlight", keyUser, o.userID, keyErr, err)
 	}
 	var highlight string
 	for _, r := range replies {
@@ -114,25 +164,33 @@ func (b *Bot) sendDigest(ctx context.Context, log *slog.Logger, s storage.Subscr
 		}
 	}
 	week := digestWeek(ds, now)
-	msg := digestMessage(week, p.streak, highlight)
-	if err := b.sched.limit.Wait(ctx); err != nil {
-		return false
+	o.weeks, o.quiet = p.weeks, len(week) == 0
+	return digestMessage(week, p.streak, highlight), nil
+}
+
+func (o *digestOut) record(ctx context.Context, b *Bot, _, _ string) error {
+	return b.store.FinishDigest(ctx, o.userID, o.slot, true)
+}
+
+func (o *digestOut) fail(ctx context.Context, b *Bot, log *slog.Logger, _ string) {
+	if err := b.store.FinishDigest(context.WithoutCancel(ctx), o.userID, o.slot, false); err != nil {
+		log.Error("could not record the digest", keyErr, err)
 	}
-	if _, _, err := b.api.PostMessageContext(ctx, channel, msg.options()...); err != nil {
-		log.Warn("digest not sent", keyErr, slackErrorCode(err))
-		return false
-	}
-	if len(week) == 0 {
+}
+
+func (o *digestOut) sent(ctx context.Context, b *Bot, log *slog.Logger, channel string) {
+	log = log.With(keyUser, o.userID)
+	if o.quiet || o.weeks == nil {
 		log.Info("digest sent (quiet week)")
-		return true
+		return
 	}
-	png, err := chart.WeeklyOutcomes(p.weeks, "Your last 8 weeks with Lead Coach")
+	png, err := chart.WeeklyOutcomes(o.weeks, "Your last 8 weeks with Lead Coach")
 	if err != nil {
 		log.Error("could not render the chart", keyErr, err)
-		return true // the text went out; the chart is a bonus
+		return
 	}
 	if err := b.sched.limit.Wait(ctx); err != nil {
-		return true
+		return
 	}
 	_, err = b.api.UploadFileContext(ctx, slack.UploadFileParameters{
 		Reader: bytes.NewReader(png), FileSize: len(png), Filename: "lead-coach-weekly.png",
@@ -143,7 +201,6 @@ func (b *Bot) sendDigest(ctx context.Context, log *slog.Logger, s storage.Subscr
 		log.Warn("chart not uploaded", keyErr, slackErrorCode(err))
 	}
 	log.Info("digest sent")
-	return true
 }
 
 // digestPeriod is what a digest sums up: the seven days before it, so that

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slack-go/slack"
+
 	"github.com/leadcoach/leadbot/bot/slackfake"
 	"github.com/leadcoach/leadbot/storage"
 )
@@ -127,5 +129,56 @@ func TestDigestWeek(t *testing.T) {
 	text := slackfake.VisibleText(msg.text, blocks)
 	if !strings.Contains(text, "This week: 3 challenges, 2 done, 1 skipped.") {
 		t.Errorf("digest text:\n%s", text)
+	}
+}
+
+// TestE2ERecoverInterruptedDigests: a digest claimed but never recorded
+// (the process died, or Slack posted it and the answer was lost) is
+// recorded if its message is in the DM already, and sent otherwise:
+// exactly once either way, as nudges and weekly prompts are.
+func TestE2ERecoverInterruptedDigests(t *testing.T) {
+	friday := time.Date(2026, 11, 27, 16, 0, 0, 0, berlin)
+	clock := newClock(friday)
+	env := newEnv(t, clock)
+	ctx := context.Background()
+	db, err := storage.Open(ctx, env.dbPath, storage.WithClock(clock.Now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{"U0POSTED", "U0LOST"} {
+		env.fake.AddUser(slackfake.User{ID: u, TZ: "Europe/Berlin"})
+		if err := db.SaveUser(ctx, storage.User{ID: u, TeamID: "T0LEAD", TZ: "Europe/Berlin", TZCheckedAt: friday, DMChannel: "D" + u}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SaveSubscription(ctx, storage.Subscription{UserID: u, Days: 1 << time.Monday, Minute: 7 * 60,
+			Status: storage.StatusActive, NextAt: time.Date(2026, 11, 30, 7, 0, 0, 0, berlin), DigestOn: true, DigestNextAt: friday}); err != nil {
+			t.Fatal(err)
+		}
+		ok, err := db.ClaimDigest(ctx, u, 20261123, friday, friday, friday.AddDate(0, 0, 7), true)
+		if err != nil || !ok {
+			t.Fatalf("claim: %v, %v", ok, err)
+		}
+	}
+	db.Close()
+	// The first one reached Slack before the "crash".
+	api := slack.New("xoxb-test", slack.OptionAPIURL(env.fake.APIURL()))
+	if _, _, err := api.PostMessage("DU0POSTED", slack.MsgOptionText("Your week with Lead Coach", false),
+		slack.MsgOptionMetadata(digestMarker.metadata(friday.Unix()))); err != nil {
+		t.Fatal(err)
+	}
+
+	clock.Add(5 * time.Minute) // past staleClaimAfter
+	tb := env.start(t, Config{})
+	waitFor(t, "the lost digest sent", func() bool { return len(digests(env.fake, "U0LOST")) == 1 })
+	settle(t, tb)
+	if n := len(digests(env.fake, "U0POSTED")); n != 1 {
+		t.Errorf("the posted digest was sent again: %d messages", n)
+	}
+	if n := len(digests(env.fake, "U0LOST")); n != 1 {
+		t.Errorf("the lost digest: %d messages, want 1", n)
+	}
+	data, err := tb.db.UserData(ctx, "U0POSTED")
+	if err != nil || len(data.Digests) != 1 || data.Digests[0].State != storage.StateSent {
+		t.Errorf("the posted digest is not recorded as sent: %+v, %v", data.Digests, err)
 	}
 }

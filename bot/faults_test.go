@@ -211,7 +211,7 @@ func nudgeOnce(t *testing.T, tb *testBot, user string) {
 		ds, _ := tb.db.Deliveries(context.Background(), user, 10)
 		return len(ds) == 1 && ds[0].State == storage.StateSent
 	})
-	time.Sleep(100 * time.Millisecond)
+	settle(t, tb)
 	if n := len(nudgeMessages(tb.fake, user)); n != 1 {
 		t.Errorf("%s got %d nudges, want exactly 1", user, n)
 	}
@@ -246,7 +246,7 @@ func TestSlackErrors(t *testing.T) {
 			return len(ds) == 1 && ds[0].State == storage.StateFailed
 		})
 		clock.Add(3 * time.Minute)
-		time.Sleep(100 * time.Millisecond)
+		settle(t, tb)
 		if n := len(nudgeMessages(tb.fake, "U0ANA")); n != 0 {
 			t.Errorf("a failed delivery was sent %d times", n)
 		}

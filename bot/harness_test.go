@@ -124,3 +124,23 @@ func (tb *testBot) slash(t *testing.T, user, text string) (slackfake.Ack, slackf
 }
 
 func visible(p slackfake.ResponsePost) string { return slackfake.VisibleText(p.Text, p.Blocks) }
+
+// settle waits until both scheduler loops of each bot have finished three
+// more passes: what was due has been done by then, and a test can check
+// that nothing more happens without guessing how long that takes.
+func settle(t *testing.T, bots ...*testBot) {
+	t.Helper()
+	const passes = 3
+	var want [][2]int64
+	for _, tb := range bots {
+		want = append(want, [2]int64{tb.sched.passes[0].Load() + passes, tb.sched.passes[1].Load() + passes})
+	}
+	waitFor(t, "scheduler passes", func() bool {
+		for i, tb := range bots {
+			if tb.sched.passes[0].Load() < want[i][0] || tb.sched.passes[1].Load() < want[i][1] {
+				return false
+			}
+		}
+		return true
+	})
+}

@@ -274,7 +274,7 @@ func TestE2EWeeklyDigest(t *testing.T) {
 	if ben := slackfake.VisibleText(digest("U0BEN")[0].Text, digest("U0BEN")[0].Blocks); !strings.Contains(ben, "quiet week") {
 		t.Errorf("Ben's digest:\n%s", ben)
 	}
-	time.Sleep(100 * time.Millisecond)
+	settle(t, tb)
 	if len(digest("U0CAT")) != 0 {
 		t.Error("Cat turned the digest off but got one")
 	}

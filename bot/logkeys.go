@@ -21,4 +21,9 @@ const (
 	keyPanic     = "panic"
 	keyStack     = "stack"
 	keyDuration  = "duration"
+	keyDelivery  = "delivery"
+	keyMethod    = "method"
+	keyNudge     = "nudge"
+	keySource    = "source"
+	keyPrompt    = "prompt"
 )

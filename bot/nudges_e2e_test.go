@@ -168,7 +168,7 @@ func TestE2ENudgeFlow(t *testing.T) {
 	if n := replyCount(t, tb.db, "U0ANA", first.ID); n != 1 {
 		t.Errorf("%d replies stored, want 1", n)
 	}
-	time.Sleep(50 * time.Millisecond)
+	settle(t, tb)
 	if n := len(threadMessages(env.fake, nudge.Channel, nudge.TS)); n != 1 {
 		t.Errorf("%d answers in the thread after a redelivery, want 1", n)
 	}
@@ -246,13 +246,13 @@ func TestE2EScheduledDelivery(t *testing.T) {
 	tb.slash(t, "U0ANA", "start")
 
 	clock.Set(time.Date(2026, 11, 23, 9, 29, 0, 0, berlin))
-	time.Sleep(100 * time.Millisecond)
+	settle(t, tb, second)
 	if n := len(nudgeMessages(env.fake, "U0ANA")); n != 0 {
 		t.Fatalf("%d nudges before 09:30", n)
 	}
 	clock.Set(time.Date(2026, 11, 23, 9, 30, 5, 0, berlin))
 	waitFor(t, "the 09:30 nudge", func() bool { return len(nudgeMessages(env.fake, "U0ANA")) > 0 })
-	time.Sleep(150 * time.Millisecond) // several ticks of both schedulers
+	settle(t, tb, second) // several passes of both processes
 	if n := len(nudgeMessages(env.fake, "U0ANA")); n != 1 {
 		t.Errorf("%d nudges for one slot with two processes, want 1", n)
 	}
@@ -279,7 +279,7 @@ func TestE2ECatchup(t *testing.T) {
 	clock.Set(time.Date(2026, 11, 23, 10, 45, 0, 0, berlin)) // Ana 75 min late, Ben 2h15 late
 	tb2 := env.start(t, Config{})
 	waitFor(t, "Ana's late nudge", func() bool { return len(nudgeMessages(env.fake, "U0ANA")) == 1 })
-	time.Sleep(100 * time.Millisecond)
+	settle(t, tb2)
 	if n := len(nudgeMessages(env.fake, "U0ANA")); n != 1 {
 		t.Errorf("Ana got %d nudges, want 1", n)
 	}
@@ -340,14 +340,14 @@ func TestE2ERepliesAndReminders(t *testing.T) {
 
 	// Ben never answered: Friday 10:00 + two working days = Tuesday 10:00.
 	clock.Set(time.Date(2026, 11, 24, 9, 59, 0, 0, berlin))
-	time.Sleep(100 * time.Millisecond)
+	settle(t, tb)
 	if n := len(threadMessages(env.fake, ben.Channel, ben.TS)); n != 0 {
 		t.Fatalf("follow-up before two working days")
 	}
 	clock.Set(time.Date(2026, 11, 24, 10, 1, 0, 0, berlin))
 	waitFor(t, "Ben's follow-up", func() bool { return len(threadMessages(env.fake, ben.Channel, ben.TS)) == 1 })
 	clock.Add(72 * time.Hour)
-	time.Sleep(100 * time.Millisecond)
+	settle(t, tb)
 	if n := len(threadMessages(env.fake, ben.Channel, ben.TS)); n != 1 {
 		t.Errorf("%d follow-ups, want exactly 1", n)
 	}
@@ -402,7 +402,7 @@ func TestE2ERecoverInterruptedDeliveries(t *testing.T) {
 	// The first one reached Slack before the "crash".
 	api := slack.New("xoxb-test", slack.OptionAPIURL(env.fake.APIURL()))
 	_, postedTS, err := api.PostMessage("DU0POSTED", slack.MsgOptionText("New challenge: Delegate one task end to end", false),
-		slack.MsgOptionMetadata(nudgeMetadata(claimed[0].ID)))
+		slack.MsgOptionMetadata(nudgeMarker.metadata(claimed[0].ID)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -415,7 +415,7 @@ func TestE2ERecoverInterruptedDeliveries(t *testing.T) {
 		b, _ := tb.db.Delivery(ctx, "U0LOST", claimed[1].ID)
 		return a.State == storage.StateSent && b.State == storage.StateSent
 	})
-	time.Sleep(100 * time.Millisecond)
+	settle(t, tb)
 	if n := len(nudgeMessages(env.fake, "U0POSTED")); n != 1 {
 		t.Errorf("the posted delivery was sent again: %d messages", n)
 	}
@@ -441,9 +441,9 @@ func TestE2ENoCatchupStillOnTime(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock.Set(time.Date(2026, 11, 23, 9, 30, 20, 0, berlin)) // Ana 20 s late, Ben 30 min
-	env.start(t, Config{Catchup: -1})
+	late := env.start(t, Config{Catchup: -1})
 	waitFor(t, "Ana's nudge", func() bool { return len(nudgeMessages(env.fake, "U0ANA")) == 1 })
-	time.Sleep(100 * time.Millisecond)
+	settle(t, late)
 	if n := len(nudgeMessages(env.fake, "U0BEN")); n != 0 {
 		t.Errorf("Ben got %d nudges 30 minutes late with catch-up off", n)
 	}

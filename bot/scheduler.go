@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -14,10 +15,9 @@ import (
 
 // Scheduler limits.
 const (
-	dueBatch        = 500              // subscriptions read per query
-	staleClaimAfter = 2 * time.Minute  // a claim older than this was interrupted
-	sendTimeout     = 60 * time.Second // one delivery, including rate-limit waits
-	historyForPick  = 200              // deliveries looked at to choose the next nudge
+	dueBatch        = 500             // subscriptions read per query
+	staleClaimAfter = 2 * time.Minute // a claim older than this was interrupted
+	historyForPick  = 200             // deliveries looked at to choose the next nudge
 
 	// onTimeGrace is how late a slot (nudge, digest or weekly prompt) may
 	// be noticed and still count as on time, whatever the catch-up window:
@@ -26,48 +26,53 @@ const (
 	onTimeGrace = time.Minute
 )
 
-// runScheduler delivers nudges until ctx is cancelled: every tick it looks
-// for due slots, re-asks and follow-ups. A pass that has started finishes
-// its sends even when ctx is cancelled during it (they are short), so that
-// shutdown never leaves a message half-recorded.
+// runScheduler delivers until ctx is cancelled, in two loops that share
+// the rate limit but wait for nothing of each other's: nudges (due slots,
+// re-asks after "Not yet", recovery, follow-ups), and the bulk of team
+// prompts and weekly digests, so that two hundred digests due on a Friday
+// afternoon never make a nudge late. Each loop runs a pass every tick, or
+// sooner when poked.
 func (b *Bot) runScheduler(ctx context.Context) {
-	log := b.log.With(keyComponent, "scheduler")
+	var wg sync.WaitGroup
+	wg.Go(func() { b.loop(ctx, b.log.With(keyComponent, "scheduler"), 0, b.nudgePass) })
+	wg.Go(func() { b.loop(ctx, b.log.With(keyComponent, "bulk"), 1, b.bulkPass) })
+	wg.Wait()
+}
+
+func (b *Bot) loop(ctx context.Context, log *slog.Logger, n int, pass func(context.Context, *slog.Logger, time.Time)) {
 	for {
-		b.schedulerPass(ctx, log, b.now())
+		if ctx.Err() == nil {
+			pass(ctx, log, b.now())
+			b.sched.passes[n].Add(1)
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-time.After(b.sched.tick):
-		case <-b.sched.wake:
+		case <-b.sched.wake[n]:
 		}
 	}
 }
 
-// poke makes the scheduler run a pass soon, e.g. after a schedule changed.
+// poke makes both loops run a pass soon, e.g. after a schedule changed.
 func (b *Bot) poke() {
-	select {
-	case b.sched.wake <- struct{}{}:
-	default:
+	for _, w := range b.sched.wake {
+		select {
+		case w <- struct{}{}:
+		default:
+		}
 	}
 }
 
-// delivery is one message for the worker pool to send.
-type delivery struct {
-	d    storage.Delivery
-	note string
-}
-
-// schedulerPass does one round of work as of now. Each part claims its
-// work in the database first (so two processes never both do it), then the
-// claimed deliveries are sent by a bounded pool of workers under one rate
-// limit.
-func (b *Bot) schedulerPass(ctx context.Context, log *slog.Logger, now time.Time) {
-	if ctx.Err() != nil {
-		return
-	}
-	// Deliveries are sent while later ones are still being claimed, so a
-	// crowded minute is limited by Slack's rate, not by claims then sends.
-	submit, wait := b.senders(context.WithoutCancel(ctx), log)
+// nudgePass does one round of the nudges as of now. Each part claims its
+// work in the database first (so two processes never both do it), then
+// the claimed nudges are delivered by a bounded pool of workers under the
+// rate limit, while later ones are still being claimed: a crowded minute
+// is limited by Slack's rate, not by claims then sends. A pass that has
+// started finishes its sends even when ctx is cancelled during it (they
+// are short), so that shutdown never leaves a message half-recorded.
+func (b *Bot) nudgePass(ctx context.Context, log *slog.Logger, now time.Time) {
+	submit, wait := b.senders(ctx, log)
 	b.recoverClaims(ctx, log, now, submit)
 	b.claimDueSlots(ctx, log, now, submit)
 	if ctx.Err() == nil {
@@ -78,13 +83,24 @@ func (b *Bot) schedulerPass(ctx context.Context, log *slog.Logger, now time.Time
 		return // shutting down: the rest is for the next pass, after a restart
 	}
 	b.sendFollowups(ctx, log, now)
-	b.sendDigests(ctx, log, now)
+}
+
+// bulkPass does one round of the team prompts and weekly digests as of
+// now, the same way.
+func (b *Bot) bulkPass(ctx context.Context, log *slog.Logger, now time.Time) {
 	b.weeklyPass(ctx, log, now)
+	if ctx.Err() != nil {
+		return
+	}
+	submit, wait := b.senders(ctx, log)
+	b.recoverDigests(ctx, log, now, submit)
+	b.sendDigests(ctx, log, now, submit)
+	wait()
 }
 
 // claimDueSlots claims every subscription slot that is due, or skips it if
 // it was missed by more than the catch-up window or the user is paused.
-func (b *Bot) claimDueSlots(ctx context.Context, log *slog.Logger, now time.Time, submit func(delivery)) {
+func (b *Bot) claimDueSlots(ctx context.Context, log *slog.Logger, now time.Time, submit func(outgoing)) {
 	for ctx.Err() == nil {
 		subs, err := b.store.DueSubscriptions(ctx, now, dueBatch)
 		if err != nil {
@@ -110,7 +126,7 @@ func (b *Bot) claimDueSlots(ctx context.Context, log *slog.Logger, now time.Time
 
 // claimSlot decides what to do with one due subscription. It returns the
 // delivery to send if it claimed one, and whether the schedule moved on.
-func (b *Bot) claimSlot(ctx context.Context, log *slog.Logger, s storage.Subscription, now time.Time) (delivery, bool, bool) {
+func (b *Bot) claimSlot(ctx context.Context, log *slog.Logger, s storage.Subscription, now time.Time) (outgoing, bool, bool) {
 	log = log.With(keyUser, s.UserID)
 	// The latest slot at or before now: after downtime only that one can
 	// still be worth sending.
@@ -128,7 +144,7 @@ func (b *Bot) claimSlot(ctx context.Context, log *slog.Logger, s storage.Subscri
 			} else if moved {
 				log.Info("slot skipped: paused", "slot", latest)
 			}
-			return delivery{}, false, moved
+			return nil, false, moved
 		}
 	}
 	if lag := now.Sub(latest); lag > max(b.sched.catchup, onTimeGrace) {
@@ -138,13 +154,13 @@ func (b *Bot) claimSlot(ctx context.Context, log *slog.Logger, s storage.Subscri
 		} else if moved {
 			log.Warn("slot missed by more than the catch-up window; skipped", "slot", latest, "lag", lag)
 		}
-		return delivery{}, false, moved
+		return nil, false, moved
 	}
 
 	history, err := b.store.Deliveries(ctx, s.UserID, historyForPick)
 	if err != nil {
 		log.Error("could not read history", keyErr, err)
-		return delivery{}, false, false
+		return nil, false, false
 	}
 	n, note := nextNudge(b.lib, s.UserID, history, now)
 	d, claimed, err := b.store.ClaimSlot(ctx, storage.Delivery{
@@ -152,19 +168,19 @@ func (b *Bot) claimSlot(ctx context.Context, log *slog.Logger, s storage.Subscri
 	}, s.NextAt, next)
 	if err != nil {
 		log.Error("could not claim a slot", keyErr, err)
-		return delivery{}, false, false
+		return nil, false, false
 	}
 	if !claimed {
-		return delivery{}, false, true // another process has it
+		return nil, false, true // another process has it
 	}
 	if lag := now.Sub(latest); lag > time.Minute {
 		log.Info("delivering a missed slot late", "slot", latest, "lag", lag)
 	}
-	return delivery{d: d, note: note}, true, true
+	return nudgeOut{d: d, note: note}, true, true
 }
 
 // claimReasks claims the re-asks of nudges answered "Not yet" that are due.
-func (b *Bot) claimReasks(ctx context.Context, log *slog.Logger, now time.Time, submit func(delivery)) {
+func (b *Bot) claimReasks(ctx context.Context, log *slog.Logger, now time.Time, submit func(outgoing)) {
 	due, err := b.store.DueReasks(ctx, now, dueBatch)
 	if err != nil {
 		log.Error("could not read due re-asks", keyErr, err)
@@ -177,36 +193,9 @@ func (b *Bot) claimReasks(ctx context.Context, log *slog.Logger, now time.Time, 
 			continue
 		}
 		if ok {
-			submit(delivery{d: d})
+			submit(nudgeOut{d: d})
 		}
 	}
-}
-
-// senders starts SendWorkers workers that send what is submitted, under the
-// shared rate limit. wait stops taking work and waits for the workers;
-// workers start only when the first job arrives.
-func (b *Bot) senders(ctx context.Context, log *slog.Logger) (submit func(delivery), wait func()) {
-	queue := make(chan delivery)
-	var wg sync.WaitGroup
-	started := 0
-	submit = func(job delivery) {
-		if started < b.sched.workers {
-			started++
-			wg.Go(func() {
-				for job := range queue {
-					sctx, cancel := context.WithTimeout(ctx, sendTimeout)
-					b.send(sctx, log, job)
-					cancel()
-				}
-			})
-		}
-		queue <- job
-	}
-	wait = func() {
-		close(queue)
-		wg.Wait()
-	}
-	return submit, wait
 }
 
 // scheduling is how deliveries go out: how often the scheduler looks, how
@@ -221,16 +210,19 @@ type scheduling struct {
 	// smaller burst, and every 429 then parks a worker for Retry-After
 	// (BenchmarkFanout measures it).
 	limit *rate.Limiter
-	wake  chan struct{} // pokes the scheduler
+	wake  [2]chan struct{} // pokes the two loops
+	// passes counts the passes each loop has finished, for tests that must
+	// see nothing happen: they wait for passes, not for time.
+	passes [2]atomic.Int64
 }
 
-func newScheduling(cfg Config) scheduling {
-	s := scheduling{
+func newScheduling(cfg Config) *scheduling {
+	s := &scheduling{
 		tick:    orDefault(cfg.SchedulerTick, DefaultSchedulerTick),
 		catchup: orDefault(cfg.Catchup, DefaultCatchup),
 		workers: orDefault(cfg.SendWorkers, DefaultSendWorkers),
 		limit:   rate.NewLimiter(rate.Limit(orDefault(cfg.SendRate, DefaultSendRate)), 1),
-		wake:    make(chan struct{}, 1),
+		wake:    [2]chan struct{}{make(chan struct{}, 1), make(chan struct{}, 1)},
 	}
 	if cfg.Catchup < 0 {
 		s.catchup = 0

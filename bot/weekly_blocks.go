@@ -3,7 +3,6 @@ package bot
 import (
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -75,10 +74,6 @@ func answeredLine(n int) string {
 	default:
 		return fmt.Sprintf("Last week %d of you answered: thank you!", n)
 	}
-}
-
-func teamPostMetadata(id int64) slack.SlackMetadata {
-	return slack.SlackMetadata{EventType: teamPostMetadataType, EventPayload: map[string]any{"post_id": strconv.FormatInt(id, 10)}}
 }
 
 // weeklyWords says when a channel's prompt goes out: "every Friday at

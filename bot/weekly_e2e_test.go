@@ -269,7 +269,7 @@ func TestE2ETeamPromptPausesWhenBotCannotPost(t *testing.T) {
 			clock.Set(time.Date(2026, 11, 27, 15, 0, 5, 0, berlin))
 			waitFor(t, "the DM to Ana", func() bool { return len(env.fake.Messages("DU0ANA")) > 0 })
 			for range 3 { // more ticks, and more weeks
-				time.Sleep(60 * time.Millisecond)
+				settle(t, tb)
 				clock.Add(7 * 24 * time.Hour)
 			}
 			dms := env.fake.Messages("DU0ANA")
@@ -314,19 +314,19 @@ func TestE2ETeamPromptScheduledOnce(t *testing.T) {
 	wantContains(t, "Ben's set-up", second.weeklyCmd(t, "U0BEN", "C0NYC", "fri 8am"), "every Friday at 08:00 (America/New_York)")
 
 	clock.Set(time.Date(2026, 11, 27, 13, 59, 0, 0, berlin))
-	time.Sleep(100 * time.Millisecond)
+	settle(t, tb, second)
 	if n := len(teamPrompts(env.fake, "C0NYC")) + len(teamPrompts(env.fake, "C0TEAM")); n != 0 {
 		t.Fatalf("%d prompts before their time", n)
 	}
 	clock.Set(time.Date(2026, 11, 27, 14, 0, 10, 0, berlin))
 	waitFor(t, "the New York prompt", func() bool { return len(teamPrompts(env.fake, "C0NYC")) > 0 })
-	time.Sleep(100 * time.Millisecond)
+	settle(t, tb, second)
 	if n := len(teamPrompts(env.fake, "C0TEAM")); n != 0 {
 		t.Fatalf("the Berlin prompt came at 14:00")
 	}
 	clock.Set(time.Date(2026, 11, 27, 15, 0, 10, 0, berlin))
 	waitFor(t, "the Berlin prompt", func() bool { return len(teamPrompts(env.fake, "C0TEAM")) > 0 })
-	time.Sleep(150 * time.Millisecond) // several ticks of both schedulers
+	settle(t, tb, second) // several passes of both processes
 	for _, ch := range []string{"C0NYC", "C0TEAM"} {
 		if n := len(teamPrompts(env.fake, ch)); n != 1 {
 			t.Errorf("%s: %d prompts for one week with two processes, want 1", ch, n)
@@ -353,7 +353,7 @@ func TestE2ETeamPromptCatchup(t *testing.T) {
 	clock.Set(time.Date(2026, 11, 27, 16, 15, 0, 0, berlin)) // C0TEAM 75 min late, C0LATE 4h15 late
 	tb2 := env.start(t, Config{})
 	waitFor(t, "the late prompt", func() bool { return len(teamPrompts(env.fake, "C0TEAM")) == 1 })
-	time.Sleep(100 * time.Millisecond)
+	settle(t, tb2)
 	if n := len(teamPrompts(env.fake, "C0TEAM")); n != 1 {
 		t.Errorf("C0TEAM got %d prompts, want 1", n)
 	}
@@ -404,7 +404,7 @@ func TestE2ETeamPromptRecoversInterruptedPost(t *testing.T) {
 	// The first reached Slack before the "crash".
 	api := slack.New("xoxb-test", slack.OptionAPIURL(env.fake.APIURL()))
 	_, postedTS, err := api.PostMessage("C0TEAM", slack.MsgOptionText("Question of the week: who deserves a shout-out?", false),
-		slack.MsgOptionMetadata(teamPostMetadata(claimed[0].ID)))
+		slack.MsgOptionMetadata(teamMarker.metadata(claimed[0].ID)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -416,7 +416,7 @@ func TestE2ETeamPromptRecoversInterruptedPost(t *testing.T) {
 		b, _ := tb.db.TeamPost(ctx, claimed[1].ID)
 		return a.State == storage.StateSent && b.State == storage.StateSent
 	})
-	time.Sleep(100 * time.Millisecond)
+	settle(t, tb)
 	for _, ch := range []string{"C0TEAM", "C0LOST"} {
 		if n := len(teamPrompts(env.fake, ch)); n != 1 {
 			t.Errorf("%s: %d prompts, want 1", ch, n)

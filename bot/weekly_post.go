@@ -23,11 +23,6 @@ var channelGoneErrors = map[string]bool{
 	"channel_not_found": true, "not_in_channel": true, "is_archived": true,
 }
 
-var (
-	errChannelGone = errors.New("the bot cannot post in the channel")
-	errPostPending = errors.New("team prompt not posted yet")
-)
-
 // weeklyPass posts the weekly prompts that are due: first it finishes
 // posts interrupted by a crash, then it claims the due week slots. Both
 // claim in the database first, so two processes never post the same week.
@@ -108,14 +103,14 @@ func (b *Bot) claimChannelSlot(ctx context.Context, log *slog.Logger, c storage.
 	return true
 }
 
-// postClaimed posts a claimed prompt for the scheduler. Like a nudge send,
+// postClaimed posts a claimed prompt for the scheduler. Like a nudge,
 // a post that has started is finished and recorded even if shutdown
-// begins meanwhile. Errors are logged by postTeamPrompt: a failure is
-// retried by recoverTeamPosts or pauses the channel.
+// begins meanwhile. deliver logs what happens: a failure is retried by
+// recoverTeamPosts or pauses the channel.
 func (b *Bot) postClaimed(ctx context.Context, log *slog.Logger, c storage.TeamChannel, p storage.TeamPost) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
 	defer cancel()
-	_ = b.postTeamPrompt(ctx, log, c, p)
+	_ = b.deliver(ctx, log, teamOut{c: c, p: p})
 }
 
 // pickTeamPrompt chooses the channel's next prompt from the ones it has
@@ -195,62 +190,52 @@ func (b *Bot) teamPrompt(id string) (prompts.TeamPrompt, bool) {
 	return prompts.TeamPrompt{}, false
 }
 
-// postTeamPrompt posts claimed post p in c's channel and records it as
-// sent, opening with the count of last week's answers. Errors are logged
-// here. If the bot cannot post in the channel any more, the channel is
-// paused and its owner told (errChannelGone); another permanent error
-// marks the post failed; anything else leaves it claimed for
-// recoverTeamPosts to try again (errPostPending).
-func (b *Bot) postTeamPrompt(ctx context.Context, log *slog.Logger, c storage.TeamChannel, p storage.TeamPost) error {
-	log = log.With("post", p.ID, "prompt", p.PromptID)
-	prompt, ok := b.teamPrompt(p.PromptID)
-	if !ok {
-		log.Error("team prompt no longer in the library")
-		b.markTeamPostFailed(ctx, log, p)
-		return fmt.Errorf("team prompt %s: %w", p.PromptID, storage.ErrNotFound)
-	}
-	answered := 0
-	if prev, err := b.store.PreviousTeamPost(ctx, c.ChannelID, p.ID); err == nil {
-		if answered, err = b.store.TeamRepliers(ctx, prev.ID); err != nil {
-			log.Warn("could not count last week's answers; posting without the line", keyErr, err)
-		}
-	} else if !errors.Is(err, storage.ErrNotFound) {
-		log.Warn("could not read last week's prompt; posting without the line", keyErr, err)
-	}
-	if err := b.sched.limit.Wait(ctx); err != nil {
-		return fmt.Errorf("post team prompt: %w", err)
-	}
-	msg := teamPromptMessage(prompt, answered)
-	opts := append(msg.options(), slack.MsgOptionMetadata(teamPostMetadata(p.ID)))
-	_, ts, err := b.api.PostMessageContext(ctx, c.ChannelID, opts...)
-	if err != nil {
-		return b.teamPostFailed(ctx, log, c, p, err)
-	}
-	// Recorded without ctx's deadline: the message is out, so the record
-	// must not be lost to a timeout.
-	if err := b.store.MarkTeamPostSent(context.WithoutCancel(ctx), p.ID, ts); err != nil {
-		log.Error("weekly prompt posted but not recorded as sent", keyErr, err)
-		return fmt.Errorf("record team post %d: %w", p.ID, err)
-	}
-	log.Info("weekly prompt posted", "source", p.Source, "answered_last_week", answered)
-	b.metrics.TeamPromptSent()
-	return nil
+// teamOut is a claimed weekly prompt on the delivery path: to the team
+// channel, opening with how many answered last week's, recorded in
+// team_posts. When the bot can no longer post there the channel is paused
+// and its owner told.
+type teamOut struct {
+	c storage.TeamChannel
+	p storage.TeamPost
 }
 
-func (b *Bot) teamPostFailed(ctx context.Context, log *slog.Logger, c storage.TeamChannel, p storage.TeamPost, err error) error {
-	code := slackErrorCode(err)
-	switch {
-	case channelGoneErrors[code]:
-		b.pauseChannel(ctx, log, c, p.ID, code)
-		return fmt.Errorf("post team prompt: %w (%s)", errChannelGone, code)
-	case isPermanent(err):
-		log.Warn("weekly prompt cannot be posted", keyErr, code)
-		b.markTeamPostFailed(ctx, log, p)
-		return fmt.Errorf("post team prompt: %w", err)
-	default:
-		log.Warn("weekly prompt not posted yet, will retry", keyErr, err)
-		return fmt.Errorf("post team prompt: %w: %w", errPostPending, err)
+var teamMarker = marker{teamPostMetadataType, "post_id"}
+
+func (o teamOut) describe() (string, int64)                     { return "weekly prompt", o.p.ID }
+func (o teamOut) marker() marker                                { return teamMarker }
+func (o teamOut) channel(context.Context, *Bot) (string, error) { return o.c.ChannelID, nil }
+
+func (o teamOut) message(ctx context.Context, b *Bot) (message, error) {
+	prompt, ok := b.teamPrompt(o.p.PromptID)
+	if !ok {
+		return message{}, fmt.Errorf("team prompt %s: %w: no longer in the library", o.p.PromptID, errGone)
 	}
+	answered := 0
+	if prev, err := b.store.PreviousTeamPost(ctx, o.c.ChannelID, o.p.ID); err == nil {
+		if answered, err = b.store.TeamRepliers(ctx, prev.ID); err != nil {
+			b.log.Warn("could not count last week's answers; posting without the line", keyChannel, o.c.ChannelID, keyErr, err)
+		}
+	} else if !errors.Is(err, storage.ErrNotFound) {
+		b.log.Warn("could not read last week's prompt; posting without the line", keyChannel, o.c.ChannelID, keyErr, err)
+	}
+	return teamPromptMessage(prompt, answered), nil
+}
+
+func (o teamOut) record(ctx context.Context, b *Bot, _, ts string) error {
+	return b.store.MarkTeamPostSent(ctx, o.p.ID, ts)
+}
+
+func (o teamOut) fail(ctx context.Context, b *Bot, log *slog.Logger, code string) {
+	if channelGoneErrors[code] {
+		b.pauseChannel(ctx, log, o.c, o.p.ID, code)
+		return
+	}
+	b.markTeamPostFailed(ctx, log, o.p)
+}
+
+func (o teamOut) sent(_ context.Context, b *Bot, log *slog.Logger, _ string) {
+	log.Info("weekly prompt posted", keyChannel, o.c.ChannelID, keySource, o.p.Source, keyPrompt, o.p.PromptID)
+	b.metrics.TeamPromptSent()
 }
 
 func (b *Bot) markTeamPostFailed(ctx context.Context, log *slog.Logger, p storage.TeamPost) {
@@ -336,7 +321,7 @@ func (b *Bot) recoverTeamPosts(ctx context.Context, log *slog.Logger, now time.T
 			b.markTeamPostFailed(ctx, plog, p)
 			continue
 		}
-		ts, found, err := b.findTeamPosted(ctx, p)
+		found, err := b.recoverPosted(ctx, teamOut{c: c, p: p}, p.ChannelID, 100)
 		if err != nil {
 			if code := slackErrorCode(err); channelGoneErrors[code] {
 				b.pauseChannel(ctx, plog, c, p.ID, code)
@@ -348,22 +333,12 @@ func (b *Bot) recoverTeamPosts(ctx context.Context, log *slog.Logger, now time.T
 			continue
 		}
 		if found {
-			if err := b.store.MarkTeamPostSent(context.WithoutCancel(ctx), p.ID, ts); err != nil {
-				plog.Error("could not record a recovered weekly prompt", keyErr, err)
-				continue
-			}
 			plog.Info("interrupted weekly prompt had been posted; recorded")
 			continue
 		}
 		plog.Info("posting an interrupted weekly prompt again")
 		b.postClaimed(ctx, plog, c, p)
 	}
-}
-
-// findTeamPosted looks for p's message among the channel's latest
-// messages, by the post id in the message metadata.
-func (b *Bot) findTeamPosted(ctx context.Context, p storage.TeamPost) (string, bool, error) {
-	return b.findByMetadata(ctx, p.ChannelID, 100, teamPostMetadataType, "post_id", p.ID)
 }
 
 // weeklyNow handles "/lead-tip weekly now": it posts this week's prompt at
@@ -409,17 +384,17 @@ func (b *Bot) weeklyNow(ctx context.Context, log *slog.Logger, sc slack.SlashCom
 		}
 		return textMessage("This week's prompt " + when + ", so I will not post another. The next one comes *" + formatWhen(next, w.loc) + "*.")
 	}
-	log.Info("weekly prompt asked for now", "action", "now", "post", p.ID)
-	switch err := b.postTeamPrompt(ctx, log, c, p); {
+	log.Info("weekly prompt asked for now", keyAction, "now", keyDelivery, p.ID)
+	err = b.deliver(ctx, log, teamOut{c: c, p: p})
+	switch {
 	case err == nil:
 		return textMessage("Posted this week's prompt in the channel. The next one comes *" + formatWhen(next, w.loc) + "*.")
-	case errors.Is(err, errChannelGone):
-		c, _, _ = b.teamChannel(ctx, c.ChannelID)
-		return textMessage("I could not post here: " + pauseWords(c.PauseReason) + ". I have paused the weekly prompt; " +
-			"invite me with `/invite @Lead Coach` and run `/lead-tip weekly " + dayWord(w.day) + " " + calendar.Clock(w.minute) + "` to start it again.")
-	case errors.Is(err, errPostPending):
+	case errors.Is(err, errPending):
 		return textMessage(msgWeeklyRetrying)
-	default:
-		return textMessage(msgSorry)
 	}
+	if now, found, _ := b.teamChannel(ctx, c.ChannelID); found && now.Status == storage.ChannelPaused {
+		return textMessage("I could not post here: " + pauseWords(now.PauseReason) + ". I have paused the weekly prompt; " +
+			"invite me with `/invite @Lead Coach` and run `/lead-tip weekly " + dayWord(w.day) + " " + calendar.Clock(w.minute) + "` to start it again.")
+	}
+	return textMessage(msgSorry)
 }

@@ -90,3 +90,46 @@ func (db *DB) DeliveriesSince(ctx context.Context, userID string, since time.Tim
 	}
 	return ds, nil
 }
+
+// Digest is one weekly digest claimed or sent.
+type Digest struct {
+	UserID    string
+	Slot      time.Time
+	State     string
+	ClaimedAt time.Time
+}
+
+// StaleDigests returns up to limit digests claimed before before and never
+// finished: the process stopped, or Slack's answer was lost, between the
+// claim and the record.
+func (db *DB) StaleDigests(ctx context.Context, before time.Time, limit int) ([]Digest, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT user_id, slot, state, claimed_at FROM digests
+		WHERE state = 'claimed' AND claimed_at < ? ORDER BY claimed_at LIMIT ?`, unix(before), limit)
+	if err != nil {
+		return nil, fmt.Errorf("stale digests: %w", err)
+	}
+	defer rows.Close()
+	var out []Digest
+	for rows.Next() {
+		var d Digest
+		var slot, claimed int64
+		if err := rows.Scan(&d.UserID, &slot, &d.State, &claimed); err != nil {
+			return nil, fmt.Errorf("stale digests: %w", err)
+		}
+		d.Slot, d.ClaimedAt = fromUnix(slot), fromUnix(claimed)
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("stale digests: %w", err)
+	}
+	return out, nil
+}
+
+// ReclaimDigest takes over an interrupted digest d (from StaleDigests) by
+// renewing its claim time. It returns false if another process took it
+// over first, or it was finished meanwhile.
+func (db *DB) ReclaimDigest(ctx context.Context, d Digest) (bool, error) {
+	return db.updateOne(ctx, "reclaim digest of "+d.UserID,
+		`UPDATE digests SET claimed_at = ?
+			WHERE user_id = ? AND slot = ? AND state = 'claimed' AND claimed_at = ?`, d.UserID, unix(d.Slot), unix(d.ClaimedAt))
+}
