@@ -199,6 +199,7 @@ func (b *Bot) Command(ctx context.Context, env *socket.Envelope, sc slack.SlashC
 	log := env.Log.With(keyUser, sc.UserID, keyTeam, sc.TeamID, keyChannel, sc.ChannelID)
 	cmd := parseCommand(sc.Text)
 	log.Info("command", keyCommand, cmd.name())
+	who := person{sc.UserID, sc.TeamID}
 
 	var reply message
 	switch cmd.verb {
@@ -207,19 +208,19 @@ func (b *Bot) Command(ctx context.Context, env *socket.Envelope, sc slack.SlashC
 	case verbTopics:
 		reply = topicsMessage(b.lib)
 	case verbStart, verbSchedule:
-		reply = b.subscribe(ctx, log, sc, cmd)
+		reply = b.subscribe(ctx, log, who, cmd)
 	case verbPause:
-		reply = b.pause(ctx, log, sc, cmd)
+		reply = b.pause(ctx, log, who, cmd)
 	case verbResume:
-		reply = b.resume(ctx, log, sc)
+		reply = b.resume(ctx, log, who)
 	case verbStop:
-		reply = b.stop(ctx, log, sc)
+		reply = b.stop(ctx, log, who)
 	case verbNudge:
-		reply = b.nudgeCommand(ctx, log, sc)
+		reply = b.nudgeCommand(ctx, log, who)
 	case verbDigest:
-		reply = b.digestCommand(ctx, log, sc, cmd)
+		reply = b.digestCommand(ctx, log, who, cmd)
 	case verbExport:
-		reply = b.exportCommand(ctx, log, sc)
+		reply = b.exportCommand(ctx, log, who)
 	case verbForget:
 		reply = forgetCommand()
 	case verbHistory:
@@ -245,12 +246,4 @@ func (c command) name() string {
 	default:
 		return "tip"
 	}
-}
-
-// respond sends msg as an ephemeral reply through a response_url, which
-// works in every channel and DM, whether or not the bot is a member.
-func (b *Bot) respond(ctx context.Context, responseURL string, msg message) error {
-	opts := append(msg.options(), slack.MsgOptionResponseURL(responseURL, slack.ResponseTypeEphemeral))
-	_, _, err := b.api.PostMessageContext(ctx, "", opts...)
-	return withoutURL(err) // callers log it: keep the response_url out
 }

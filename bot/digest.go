@@ -277,8 +277,8 @@ func digestOutcomes(done, notYet, skipped, open int) string {
 }
 
 // digestCommand handles "/lead-tip digest on|off".
-func (b *Bot) digestCommand(ctx context.Context, log *slog.Logger, sc slack.SlashCommand, cmd command) message {
-	sub, loc, msg, ok := b.ownSubscription(ctx, log, sc)
+func (b *Bot) digestCommand(ctx context.Context, log *slog.Logger, who person, cmd command) message {
+	sub, loc, msg, ok := b.ownSubscription(ctx, log, who)
 	if !ok {
 		return msg
 	}
@@ -298,14 +298,27 @@ func (b *Bot) digestCommand(ctx context.Context, log *slog.Logger, sc slack.Slas
 		}
 		return textMessage("Your weekly summary (Friday 16:00 your time) is " + state + ". `/lead-tip digest on` or `/lead-tip digest off` to change it.")
 	}
-	b.scheduleDigest(&sub, loc, b.now())
+	sub.DigestNextAt = nextDigest(sub, loc, b.now())
 	if err := b.store.SaveSubscription(ctx, sub); err != nil {
 		log.Error("could not save the digest setting", keyErr, err)
 		return textMessage(msgSorry)
 	}
-	log.Info("digest setting changed", "on", sub.DigestOn)
+	log.Info("digest setting changed", keyOn, sub.DigestOn)
 	if sub.DigestOn {
 		return textMessage("Weekly summary on: the next one comes " + formatWhen(sub.DigestNextAt, loc) + ".")
 	}
 	return textMessage("Weekly summary off. Your nudges carry on as before.")
+}
+
+// nextDigest returns when sub's next weekly digest is due: Friday 16:00 in
+// loc, if the digest is on; the time it already has, if that is still to
+// come.
+func nextDigest(sub storage.Subscription, loc *time.Location, now time.Time) time.Time {
+	if !sub.DigestOn {
+		return time.Time{}
+	}
+	if sub.DigestNextAt.IsZero() || !sub.DigestNextAt.After(now) {
+		return calendar.NextSlot(digestDay, digestMinute, loc, now)
+	}
+	return sub.DigestNextAt
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -530,4 +531,118 @@ func TestBotTokenDeadWhileRunning(t *testing.T) {
 	clock.Add(3 * time.Minute)
 	tb2 := env.startRig(t, Config{}, rigOptions{})
 	nudgeOnce(t, tb2, "U0ANA")
+}
+
+// failWrites makes every write to table in the database at path fail, as
+// a full disk would, until the returned function is called.
+func failWrites(t *testing.T, path, table string) (restore func()) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, op := range []string{"INSERT", "UPDATE"} {
+		q := fmt.Sprintf(`CREATE TRIGGER fail_%s_%s BEFORE %s ON %s BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END`,
+			strings.ToLower(op), table, op, table)
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return func() {
+		for _, op := range []string{"insert", "update"} {
+			if _, err := db.ExecContext(ctx, fmt.Sprintf(`DROP TRIGGER fail_%s_%s`, op, table)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		db.Close()
+	}
+}
+
+// TestNudgeAnswerNotAckedWhenNotStored: a press on Done that cannot be
+// stored is not acknowledged (Slack shows the user it did not work) and the
+// user is asked to press again; the next press, once writes work, is.
+func TestNudgeAnswerNotAckedWhenNotStored(t *testing.T) {
+	t.Parallel()
+	clock := newClock(monday8)
+	env := newRigEnv(t, slackfake.Options{AckTimeout: time.Hour}, clock)
+	env.fake.AddUser(slackfake.User{ID: "U0ANA", TZ: "Europe/Berlin"})
+	tb := env.startRig(t, Config{}, rigOptions{})
+	nudge, d := nudged(t, tb, clock, "U0ANA")
+
+	restore := failWrites(t, env.dbPath, "deliveries")
+	press := slackfake.Click{UserID: "U0ANA", ActionID: actionNudgeDone, Blocks: nudge.Blocks, ChannelID: nudge.Channel, MessageTS: nudge.TS}
+	id, err := env.fake.ClickButton(testCtx(t), press)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.fake.WaitResponsePost(testCtx(t), func(p slackfake.ResponsePost) bool {
+		return strings.Contains(slackfake.VisibleText(p.Text, p.Blocks), msgNotSaved)
+	}); err != nil {
+		t.Fatalf("the user was not told the press was not saved: %v", err)
+	}
+	settle(t, tb)
+	if acked(env.fake, id) {
+		t.Error("a press that was not stored was acknowledged")
+	}
+	restore()
+	click(t, env.fake, press)
+	if got, _ := tb.db.Delivery(context.Background(), "U0ANA", d.ID); got.Outcome != storage.OutcomeDone {
+		t.Errorf("outcome after the second press = %q, want done", got.Outcome)
+	}
+}
+
+// TestScheduleFormAckedOnceStored: a schedule form that cannot be stored
+// stays open with a line saying so (its acknowledgement carries the error);
+// nothing is stored; once writes work, the same form closes and is stored.
+func TestScheduleFormAckedOnceStored(t *testing.T) {
+	t.Parallel()
+	env := newRigEnv(t, slackfake.Options{}, newClock(monday8))
+	env.fake.AddUser(slackfake.User{ID: "U0ANA", TZ: "Europe/Berlin"})
+	tb := env.startRig(t, Config{}, rigOptions{})
+	tb.slash(t, "U0ANA", "start mon 09:30")
+
+	restore := failWrites(t, env.dbPath, "subscriptions")
+	if got := viewSubmission(t, env.fake, "U0ANA", []string{"2", "4"}, "07:15"); !strings.Contains(got, "errors") || !strings.Contains(got, msgNotSaved) {
+		t.Errorf("a form that could not be stored was answered %s; want it kept open with the error", got)
+	}
+	if s, _ := tb.db.Subscription(context.Background(), "U0ANA"); s.Minute != 9*60+30 {
+		t.Errorf("schedule changed to minute %d although the write failed", s.Minute)
+	}
+	restore()
+	if got := viewSubmission(t, env.fake, "U0ANA", []string{"2", "4"}, "07:15"); got != "" && got != "null" && got != "{}" {
+		t.Errorf("a stored form was answered %s; want an empty acknowledgement, which closes it", got)
+	}
+	if s, _ := tb.db.Subscription(context.Background(), "U0ANA"); s.Minute != 7*60+15 {
+		t.Errorf("schedule minute %d after the stored form, want 07:15", s.Minute)
+	}
+}
+
+// TestOwnNudgeAfterForget: after forget, pressing a button on one's own
+// old nudge says the nudge was deleted with one's data, not that it is
+// someone else's.
+func TestOwnNudgeAfterForget(t *testing.T) {
+	t.Parallel()
+	clock := newClock(monday8)
+	env := newRigEnv(t, slackfake.Options{}, clock)
+	env.fake.AddUser(slackfake.User{ID: "U0ANA", TZ: "Europe/Berlin"})
+	tb := env.startRig(t, Config{}, rigOptions{})
+	nudge, _ := nudged(t, tb, clock, "U0ANA")
+	_, confirm := tb.slash(t, "U0ANA", "forget")
+	click(t, env.fake, slackfake.Click{UserID: "U0ANA", ActionID: actionForgetConfirm, Blocks: confirm.Blocks, ChannelID: "DU0ANA", Ephemeral: true})
+	waitFor(t, "the data forgotten", func() bool {
+		ds, _ := tb.db.Deliveries(context.Background(), "U0ANA", 10)
+		return len(ds) == 0
+	})
+	click(t, env.fake, slackfake.Click{UserID: "U0ANA", ActionID: actionNudgeDone, Blocks: nudge.Blocks, ChannelID: nudge.Channel, MessageTS: nudge.TS})
+	resp, err := env.fake.WaitResponsePost(testCtx(t), func(p slackfake.ResponsePost) bool {
+		text := slackfake.VisibleText(p.Text, p.Blocks)
+		return strings.Contains(text, msgNudgeForgotten) || strings.Contains(text, msgNotYours)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := slackfake.VisibleText(resp.Text, resp.Blocks); !strings.Contains(text, msgNudgeForgotten) {
+		t.Errorf("press on one's own forgotten nudge answered:\n%s", text)
+	}
 }

@@ -1,11 +1,9 @@
 package bot
 
 import (
-	"bytes"
 	"context"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,45 +13,13 @@ import (
 	"github.com/leadcoach/leadbot/storage"
 )
 
-// lockedBuffer collects logs from the bot's goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
+// The bot's tests share the simulated world's clock and log buffer.
+type (
+	lockedBuffer = slackfake.Buffer
+	testClock    = slackfake.Clock
+)
 
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// testClock is an adjustable clock for the bot and its database.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock(t time.Time) *testClock { return &testClock{now: t} }
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
-
-func (c *testClock) Add(d time.Duration) { c.Set(c.Now().Add(d)) }
+func newClock(t time.Time) *testClock { return slackfake.NewClock(t) }
 
 // testEnv is a fake Slack and a database file that one or more bots share.
 type testEnv struct {

@@ -181,22 +181,6 @@ func kindLines(lib *prompts.Library, per map[string]*kindTotals) string {
 	return strings.Join(lines, "\n")
 }
 
-// kindTitle turns a kind id into words: "ask-feedback" → "Ask feedback".
-func kindTitle(kind string) string {
-	s := strings.ReplaceAll(kind, "-", " ")
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
 // tipOfTheDay is the same for a user all day, and changes each day. It is
 // one of the tips for managers, never one for people not yet managing.
 func (b *Bot) tipOfTheDay(userID string, now time.Time, loc *time.Location) prompts.Answer {
@@ -212,14 +196,14 @@ func (b *Bot) tipOfTheDay(userID string, now time.Time, loc *time.Location) prom
 // subscription only.
 func (b *Bot) homeButton(ctx context.Context, log *slog.Logger, cb slack.InteractionCallback, act *slack.BlockAction) {
 	user := cb.User.ID
-	sc := slack.SlashCommand{UserID: user, TeamID: cb.Team.ID}
+	who := person{user, cb.Team.ID}
 	switch act.ActionID {
 	case actionHomeStart:
-		b.subscribe(ctx, log, sc, command{verb: verbStart})
+		b.subscribe(ctx, log, who, command{verb: verbStart})
 	case actionHomePause:
-		b.pause(ctx, log, sc, command{verb: verbPause})
+		b.pause(ctx, log, who, command{verb: verbPause})
 	case actionHomeResume:
-		b.resume(ctx, log, sc)
+		b.resume(ctx, log, who)
 	case actionHomeSchedule:
 		b.openScheduleModal(ctx, log, cb)
 		return

@@ -10,6 +10,9 @@ const (
 	msgNotSureMore = "Or ask in other words, or type `/lead-tip topics` to see every topic."
 )
 
+// msgNotSaved keeps a form open when what it carries could not be stored.
+const msgNotSaved = "Sorry, I could not save that just now. Please try again in a moment."
+
 const msgTipGone = "That tip is no longer in the library. Try `/lead-tip` for a fresh one."
 
 const msgStrayDM = "I only keep messages that answer a nudge, so I have not stored this one. " +
@@ -18,5 +21,8 @@ const msgStrayDM = "I only keep messages that answer a nudge, so I have not stor
 // strayTipMin is the length from which a stray DM gets a tip as well: a
 // "thanks!" is not a question.
 const strayTipMin = 20
+
+const msgNudgeForgotten = "I no longer have this nudge: it was deleted with the rest of your data. " +
+	"`/lead-tip start` gives you new ones."
 
 const msgNotYours = "That button belongs to someone else's nudge, so I left it alone. Your own nudges are in your DMs with me."

@@ -26,7 +26,7 @@ func (b *Bot) nudgeButton(ctx context.Context, log *slog.Logger, env *socket.Env
 		log.Warn("nudge button with a bad value")
 		return
 	}
-	log = log.With("delivery", id)
+	log = log.With(keyDelivery, id)
 	outcome := map[string]string{
 		actionNudgeDone: storage.OutcomeDone, actionNudgeNotYet: storage.OutcomeNotYet, actionNudgeSkip: storage.OutcomeSkipped,
 	}[act.ActionID]
@@ -41,22 +41,21 @@ func (b *Bot) nudgeButton(ctx context.Context, log *slog.Logger, env *socket.Env
 		reaskAt = reaskTime(b.now(), minute, days, loc)
 	}
 	d, changed, err := b.store.SetOutcome(ctx, cb.User.ID, id, outcome, reaskAt)
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		// Not acknowledged: Slack shows the press did not work.
+		env.Nack()
+		log.Error("could not record the answer", keyErr, err)
+		if err := b.respond(ctx, cb.ResponseURL, textMessage(msgNotSaved)); err != nil {
+			log.Warn("could not answer", keyErr, err)
+		}
+		return
+	}
 	env.Ack(nil)
 	if errors.Is(err, storage.ErrNotFound) {
-		log.Warn("button pressed on a nudge of another user")
-		if err := b.respond(ctx, cb.ResponseURL, textMessage(msgNotYours)); err != nil {
-			log.Warn("could not answer", keyErr, err)
-		}
+		b.nudgeGone(ctx, log, cb, id)
 		return
 	}
-	if err != nil {
-		log.Error("could not record the answer", keyErr, err)
-		if err := b.respond(ctx, cb.ResponseURL, textMessage(msgSorry)); err != nil {
-			log.Warn("could not answer", keyErr, err)
-		}
-		return
-	}
-	log.Info("nudge answered", "outcome", d.Outcome, "changed", changed)
+	log.Info("nudge answered", keyOutcome, d.Outcome, keyChanged, changed)
 	n, ok := b.nudgeFor(d)
 	if !ok || d.Channel == "" || d.TS == "" {
 		return
@@ -69,6 +68,22 @@ func (b *Bot) nudgeButton(ctx context.Context, log *slog.Logger, env *socket.Env
 		b.poke()
 	}
 	b.homeChanged(ctx, log, cb.User.ID)
+}
+
+// nudgeGone answers a press on a nudge that is not the presser's: one of
+// their own deleted by forget (no such nudge is stored any more), or
+// someone else's.
+func (b *Bot) nudgeGone(ctx context.Context, log *slog.Logger, cb slack.InteractionCallback, id int64) {
+	msg := msgNotYours
+	if exists, err := b.store.DeliveryExists(ctx, id); err == nil && !exists {
+		msg = msgNudgeForgotten
+		log.Info("button pressed on a nudge no longer stored")
+	} else {
+		log.Warn("button pressed on a nudge of another user")
+	}
+	if err := b.respond(ctx, cb.ResponseURL, textMessage(msg)); err != nil {
+		log.Warn("could not answer", keyErr, err)
+	}
 }
 
 // reaskGap separates a re-ask from the scheduled nudge of the same day.

@@ -136,8 +136,26 @@ func (b *Bot) sendFollowups(ctx context.Context, log *slog.Logger, now time.Time
 			log.Warn("follow-up not sent", keyUser, d.UserID, keyErr, slackErrorCode(err))
 			continue
 		}
-		log.Info("follow-up sent", keyUser, d.UserID, "delivery", d.ID)
+		log.Info("follow-up sent", keyUser, d.UserID, keyDelivery, d.ID)
 	}
+}
+
+// nudgeCommand sends the next nudge right away.
+func (b *Bot) nudgeCommand(ctx context.Context, log *slog.Logger, who person) message {
+	b.user(ctx, log, who.id, who.team)
+	err := b.nudgeNow(ctx, log, who.id)
+	switch {
+	case errors.Is(err, errNudgeTooSoon):
+		return textMessage("One is on its way already: have a look at your DMs with me.")
+	case err != nil:
+		log.Warn("nudge now not delivered", keyErr, err)
+		return textMessage("I could not send your nudge just now. Please try again in a minute.")
+	}
+	text := "Sent: your challenge is in your DMs with me. Reply there, or press Done / Not yet / Skip."
+	if _, err := b.store.Subscription(ctx, who.id); errors.Is(err, storage.ErrNotFound) {
+		text += " For one every Monday, Wednesday and Friday, `/lead-tip start`."
+	}
+	return textMessage(text)
 }
 
 // nudgeNow sends userID their next nudge at once (/lead-tip nudge).

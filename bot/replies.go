@@ -82,7 +82,7 @@ func (b *Bot) handleMessage(ctx context.Context, log *slog.Logger, env *socket.E
 		log.Info("reply already recorded", keyEvent, eventID)
 		return
 	}
-	log.Info("reply recorded", "delivery", d.ID, "via", via)
+	log.Info("reply recorded", keyDelivery, d.ID, keyVia, via)
 	b.metrics.replyRecorded(via)
 	b.homeChanged(ctx, log, ev.User)
 	if replies, err := b.store.Replies(ctx, ev.User, d.ID); err == nil && len(replies) > 1 {

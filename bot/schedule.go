@@ -38,19 +38,3 @@ func parseSchedule(args []string) (days calendar.Days, minute int, haveDays, hav
 	}
 	return 0, 0, false, false, err
 }
-
-// clip shortens s to at most n runes, with an ellipsis if cut.
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
-}
-
-// formatWhen says when t is, in loc, the way people say it: "Monday 23
-// November at 09:30 (Europe/Berlin)".
-func formatWhen(t time.Time, loc *time.Location) string {
-	l := t.In(loc)
-	return fmt.Sprintf("%s %d %s at %s (%s)", l.Weekday(), l.Day(), l.Month(), l.Format("15:04"), loc.String())
-}

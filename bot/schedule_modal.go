@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/slack-go/slack"
 
@@ -67,13 +66,18 @@ func (b *Bot) openScheduleModal(ctx context.Context, log *slog.Logger, cb slack.
 func (b *Bot) scheduleSubmitted(ctx context.Context, log *slog.Logger, env *socket.Envelope, cb slack.InteractionCallback) {
 	days, minute, errs := readScheduleForm(cb.View.State)
 	if len(errs) > 0 {
-		log.Info("schedule modal rejected", "fields", len(errs))
+		log.Info("schedule modal rejected", keyFields, len(errs))
 		env.Ack(slack.ViewSubmissionResponse{ResponseAction: slack.RAErrors, Errors: errs})
 		return
 	}
-	env.Ack(nil) // closes the modal
-	sc := slack.SlashCommand{UserID: cb.User.ID, TeamID: cb.Team.ID}
-	b.saveSchedule(ctx, log, sc, days, minute)
+	// Acknowledged once the schedule is stored: an empty answer closes the
+	// form; one that cannot be stored keeps it open, saying so.
+	if err := b.saveSchedule(ctx, log, person{cb.User.ID, cb.Team.ID}, days, minute); err != nil {
+		log.Error("could not save the schedule", keyErr, err)
+		env.Ack(slack.ViewSubmissionResponse{ResponseAction: slack.RAErrors, Errors: map[string]string{blockTime: msgNotSaved}})
+		return
+	}
+	env.Ack(nil)
 	b.publishHome(ctx, log, cb.User.ID, nil)
 }
 
@@ -108,36 +112,24 @@ func readScheduleForm(state *slack.ViewState) (calendar.Days, int, map[string]st
 }
 
 // saveSchedule sets days and minute on the user's subscription, creating an
-// active one if there is none, keeping a pause if there is one.
-func (b *Bot) saveSchedule(ctx context.Context, log *slog.Logger, sc slack.SlashCommand, days calendar.Days, minute int) {
-	_, loc := b.user(ctx, log, sc.UserID, sc.TeamID)
-	sub, err := b.store.Subscription(ctx, sc.UserID)
+// active one if there is none, keeping a pause if there is one. It returns
+// an error if it could not be stored.
+func (b *Bot) saveSchedule(ctx context.Context, log *slog.Logger, who person, days calendar.Days, minute int) error {
+	_, loc := b.user(ctx, log, who.id, who.team)
+	sub, err := b.store.Subscription(ctx, who.id)
 	if errors.Is(err, storage.ErrNotFound) || (err == nil && sub.Status == storage.StatusStopped) {
-		sub = storage.Subscription{UserID: sc.UserID, Status: storage.StatusActive, DigestOn: true}
+		sub = storage.Subscription{UserID: who.id, Status: storage.StatusActive, DigestOn: true}
 	} else if err != nil {
-		log.Error("could not read subscription", keyErr, err)
-		return
+		return err
 	}
 	now := b.now()
 	sub.Days, sub.Minute = uint8(days), minute
 	sub.NextAt = calendar.NextSlot(days, minute, loc, now)
-	b.scheduleDigest(&sub, loc, now)
+	sub.DigestNextAt = nextDigest(sub, loc, now)
 	if err := b.store.SaveSubscription(ctx, sub); err != nil {
-		log.Error("could not save the schedule", keyErr, err)
-		return
+		return err
 	}
-	log.Info("schedule changed from the Home tab", "days", sub.Days, "minute", minute)
+	log.Info("schedule changed from the Home tab", keyDays, sub.Days, keyMinute, minute)
 	b.poke()
-}
-
-// scheduleDigest sets when sub's next weekly digest is due: Friday 16:00
-// in loc, if the digest is on.
-func (b *Bot) scheduleDigest(sub *storage.Subscription, loc *time.Location, now time.Time) {
-	if !sub.DigestOn {
-		sub.DigestNextAt = time.Time{}
-		return
-	}
-	if sub.DigestNextAt.IsZero() || !sub.DigestNextAt.After(now) {
-		sub.DigestNextAt = calendar.NextSlot(digestDay, digestMinute, loc, now)
-	}
+	return nil
 }

@@ -142,7 +142,7 @@ func (b *Bot) claimSlot(ctx context.Context, log *slog.Logger, s storage.Subscri
 			if err != nil {
 				log.Error("could not skip a paused slot", keyErr, err)
 			} else if moved {
-				log.Info("slot skipped: paused", "slot", latest)
+				log.Info("slot skipped: paused", keySlot, latest)
 			}
 			return nil, false, moved
 		}
@@ -152,7 +152,7 @@ func (b *Bot) claimSlot(ctx context.Context, log *slog.Logger, s storage.Subscri
 		if err != nil {
 			log.Error("could not skip a missed slot", keyErr, err)
 		} else if moved {
-			log.Warn("slot missed by more than the catch-up window; skipped", "slot", latest, "lag", lag)
+			log.Warn("slot missed by more than the catch-up window; skipped", keySlot, latest, keyLag, lag)
 		}
 		return nil, false, moved
 	}
@@ -174,7 +174,7 @@ func (b *Bot) claimSlot(ctx context.Context, log *slog.Logger, s storage.Subscri
 		return nil, false, true // another process has it
 	}
 	if lag := now.Sub(latest); lag > time.Minute {
-		log.Info("delivering a missed slot late", "slot", latest, "lag", lag)
+		log.Info("delivering a missed slot late", keySlot, latest, keyLag, lag)
 	}
 	return nudgeOut{d: d, note: note}, true, true
 }

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
 	"github.com/leadcoach/leadbot/bot/calendar"
@@ -23,7 +22,7 @@ const maxPause = 366 * 24 * time.Hour
 // subscribes the user (default Monday, Wednesday, Friday at 09:30 in their
 // Slack timezone) or changes their schedule, and says when the next nudge
 // comes.
-func (b *Bot) subscribe(ctx context.Context, log *slog.Logger, sc slack.SlashCommand, cmd command) message {
+func (b *Bot) subscribe(ctx context.Context, log *slog.Logger, who person, cmd command) message {
 	days, minute, haveDays, haveTime, err := parseSchedule(cmd.args)
 	var se scheduleError
 	if errors.As(err, &se) {
@@ -32,15 +31,15 @@ func (b *Bot) subscribe(ctx context.Context, log *slog.Logger, sc slack.SlashCom
 	if cmd.verb == verbSchedule && !haveDays && !haveTime {
 		return textMessage("Tell me the days and the time, for example " + scheduleSample + ".")
 	}
-	u, loc := b.user(ctx, log, sc.UserID, sc.TeamID)
-	sub, err := b.store.Subscription(ctx, sc.UserID)
+	u, loc := b.user(ctx, log, who.id, who.team)
+	sub, err := b.store.Subscription(ctx, who.id)
 	isNew := errors.Is(err, storage.ErrNotFound)
 	if err != nil && !isNew {
 		log.Error("could not read subscription", keyErr, err)
 		return textMessage(msgSorry)
 	}
 	if isNew {
-		sub = storage.Subscription{UserID: sc.UserID, Days: uint8(defaultDays), Minute: defaultMinute, DigestOn: true}
+		sub = storage.Subscription{UserID: who.id, Days: uint8(defaultDays), Minute: defaultMinute, DigestOn: true}
 	}
 	before := sub
 	if haveDays {
@@ -56,14 +55,14 @@ func (b *Bot) subscribe(ctx context.Context, log *slog.Logger, sc slack.SlashCom
 	if !unchanged {
 		now := b.now()
 		sub.NextAt = calendar.NextSlot(calendar.Days(sub.Days), sub.Minute, loc, now)
-		b.scheduleDigest(&sub, loc, now)
+		sub.DigestNextAt = nextDigest(sub, loc, now)
 		if err := b.store.SaveSubscription(ctx, sub); err != nil {
 			log.Error("could not save subscription", keyErr, err)
 			return textMessage(msgSorry)
 		}
-		log.Info("subscribed", "new", isNew, "days", sub.Days, "minute", sub.Minute)
+		log.Info("subscribed", keyNew, isNew, keyDays, sub.Days, keyMinute, sub.Minute)
 		b.poke()
-		b.homeChanged(ctx, log, sc.UserID)
+		b.homeChanged(ctx, log, who.id)
 	}
 
 	var lines []string
@@ -105,8 +104,8 @@ func pausedWords(s storage.Subscription, loc *time.Location) string {
 // pause handles "pause", "pause 2w", "pause 10d" and "pause until
 // 2027-01-10". Only running nudges can be paused: after stop there is
 // nothing to pause, and a pause would never end in a nudge.
-func (b *Bot) pause(ctx context.Context, log *slog.Logger, sc slack.SlashCommand, cmd command) message {
-	sub, err := b.store.Subscription(ctx, sc.UserID)
+func (b *Bot) pause(ctx context.Context, log *slog.Logger, who person, cmd command) message {
+	sub, err := b.store.Subscription(ctx, who.id)
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
 		return textMessage("You are not subscribed to nudges, so there is nothing to pause. `/lead-tip start` subscribes you (Monday, Wednesday and Friday at 09:30 your time).")
@@ -116,7 +115,7 @@ func (b *Bot) pause(ctx context.Context, log *slog.Logger, sc slack.SlashCommand
 	case sub.Status == storage.StatusStopped || sub.NextAt.IsZero():
 		return textMessage("Your nudges are stopped, so there is nothing to pause. `/lead-tip start` turns them back on.")
 	}
-	_, loc := b.user(ctx, log, sc.UserID, sc.TeamID)
+	_, loc := b.user(ctx, log, who.id, who.team)
 	now := b.now()
 	until, err := parsePause(cmd.args, now, loc)
 	if err != nil {
@@ -127,8 +126,8 @@ func (b *Bot) pause(ctx context.Context, log *slog.Logger, sc slack.SlashCommand
 		log.Error("could not pause", keyErr, err)
 		return textMessage(msgSorry)
 	}
-	log.Info("paused", "until", until)
-	b.homeChanged(ctx, log, sc.UserID)
+	log.Info("paused", keyUntil, until)
+	b.homeChanged(ctx, log, who.id)
 	if until.IsZero() {
 		return textMessage("Paused until you resume. Your history stays; `/lead-tip resume` starts the nudges again.")
 	}
@@ -198,8 +197,8 @@ func parsePause(args []string, now time.Time, loc *time.Location) (time.Time, er
 }
 
 // resume ends a pause (or restarts after stop) from the next slot on.
-func (b *Bot) resume(ctx context.Context, log *slog.Logger, sc slack.SlashCommand) message {
-	sub, loc, msg, ok := b.ownSubscription(ctx, log, sc)
+func (b *Bot) resume(ctx context.Context, log *slog.Logger, who person) message {
+	sub, loc, msg, ok := b.ownSubscription(ctx, log, who)
 	if !ok {
 		return msg
 	}
@@ -208,20 +207,20 @@ func (b *Bot) resume(ctx context.Context, log *slog.Logger, sc slack.SlashComman
 	}
 	sub.Status, sub.PausedUntil = storage.StatusActive, time.Time{}
 	sub.NextAt = calendar.NextSlot(calendar.Days(sub.Days), sub.Minute, loc, b.now())
-	b.scheduleDigest(&sub, loc, b.now())
+	sub.DigestNextAt = nextDigest(sub, loc, b.now())
 	if err := b.store.SaveSubscription(ctx, sub); err != nil {
 		log.Error("could not resume", keyErr, err)
 		return textMessage(msgSorry)
 	}
 	log.Info("resumed")
 	b.poke()
-	b.homeChanged(ctx, log, sc.UserID)
+	b.homeChanged(ctx, log, who.id)
 	return textMessage("*Welcome back.* Your nudges come " + scheduleWords(sub, loc) + ". Next one: *" + formatWhen(sub.NextAt, loc) + "*.")
 }
 
 // stop ends the subscription. The history is kept (forget deletes it).
-func (b *Bot) stop(ctx context.Context, log *slog.Logger, sc slack.SlashCommand) message {
-	sub, _, msg, ok := b.ownSubscription(ctx, log, sc)
+func (b *Bot) stop(ctx context.Context, log *slog.Logger, who person) message {
+	sub, _, msg, ok := b.ownSubscription(ctx, log, who)
 	if !ok {
 		return msg
 	}
@@ -231,14 +230,14 @@ func (b *Bot) stop(ctx context.Context, log *slog.Logger, sc slack.SlashCommand)
 		return textMessage(msgSorry)
 	}
 	log.Info("stopped")
-	b.homeChanged(ctx, log, sc.UserID)
+	b.homeChanged(ctx, log, who.id)
 	return textMessage("Stopped: no more nudges. Your history stays (`/lead-tip history`); `/lead-tip start` whenever you want them back.")
 }
 
 // ownSubscription loads the caller's subscription, or returns the message
 // to show someone who never subscribed.
-func (b *Bot) ownSubscription(ctx context.Context, log *slog.Logger, sc slack.SlashCommand) (storage.Subscription, *time.Location, message, bool) {
-	sub, err := b.store.Subscription(ctx, sc.UserID)
+func (b *Bot) ownSubscription(ctx context.Context, log *slog.Logger, who person) (storage.Subscription, *time.Location, message, bool) {
+	sub, err := b.store.Subscription(ctx, who.id)
 	if errors.Is(err, storage.ErrNotFound) {
 		return sub, nil, textMessage("You are not subscribed to nudges yet. `/lead-tip start` subscribes you (Monday, Wednesday and Friday at 09:30 your time)."), false
 	}
@@ -246,7 +245,7 @@ func (b *Bot) ownSubscription(ctx context.Context, log *slog.Logger, sc slack.Sl
 		log.Error("could not read subscription", keyErr, err)
 		return sub, nil, textMessage(msgSorry), false
 	}
-	_, loc := b.user(ctx, log, sc.UserID, sc.TeamID)
+	_, loc := b.user(ctx, log, who.id, who.team)
 	return sub, loc, message{}, true
 }
 
@@ -276,5 +275,5 @@ func (b *Bot) userChanged(ctx context.Context, log *slog.Logger, ev *slackevents
 		log.Error("could not move the next nudge to the new timezone", keyErr, err)
 		return
 	}
-	log.Info("timezone changed; schedule moved", "tz", ev.User.TZ)
+	log.Info("timezone changed; schedule moved", keyTZ, ev.User.TZ)
 }

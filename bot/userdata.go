@@ -146,8 +146,8 @@ func (b *Bot) buildExport(data storage.UserData) exportFile {
 // exportCommand sends the user a JSON file with everything stored about
 // them, in their DM with the bot (files.getUploadURLExternal and
 // files.completeUploadExternal, through slack-go's UploadFileContext).
-func (b *Bot) exportCommand(ctx context.Context, log *slog.Logger, sc slack.SlashCommand) message {
-	data, err := b.store.UserData(ctx, sc.UserID)
+func (b *Bot) exportCommand(ctx context.Context, log *slog.Logger, who person) message {
+	data, err := b.store.UserData(ctx, who.id)
 	if err != nil {
 		log.Error("could not read data for export", keyErr, err)
 		return textMessage(msgSorry)
@@ -157,7 +157,7 @@ func (b *Bot) exportCommand(ctx context.Context, log *slog.Logger, sc slack.Slas
 		log.Error("could not encode export", keyErr, err)
 		return textMessage(msgSorry)
 	}
-	u, _ := b.user(ctx, log, sc.UserID, sc.TeamID)
+	u, _ := b.user(ctx, log, who.id, who.team)
 	channel, err := b.dmChannel(ctx, u)
 	if err != nil {
 		log.Warn("could not open the DM for the export", keyErr, slackErrorCode(err))
@@ -172,7 +172,7 @@ func (b *Bot) exportCommand(ctx context.Context, log *slog.Logger, sc slack.Slas
 		log.Warn("export upload failed", keyErr, slackErrorCode(err))
 		return textMessage("I could not upload your export just now. Please try again in a minute.")
 	}
-	log.Info("data exported", "nudges", len(data.Deliveries), "replies", len(data.Replies), "bytes", len(body))
+	log.Info("data exported", keyNudges, len(data.Deliveries), keyReplies, len(data.Replies), keyBytes, len(body))
 	return textMessage(fmt.Sprintf("Sent: your data (%d nudges, %d replies) is in our DM as a JSON file.", len(data.Deliveries), len(data.Replies)))
 }
 
@@ -210,8 +210,8 @@ func (b *Bot) forgetConfirmed(ctx context.Context, log *slog.Logger, cb slack.In
 		}
 		return
 	}
-	log.Info("user data deleted", "nudges", f.Nudges, "replies", f.Replies, "tips", f.TipsSeen,
-		"team_replies", f.TeamReplies, "team_channels", f.TeamChannels)
+	log.Info("user data deleted", keyNudges, f.Nudges, keyReplies, f.Replies, keyTips, f.TipsSeen,
+		keyTeamReplies, f.TeamReplies, keyTeamChannels, f.TeamChannels)
 	b.publishHome(ctx, log, cb.User.ID, nil)
 	b.replaceOriginal(ctx, log, cb, textMessage(forgottenWords(f)))
 }
@@ -253,12 +253,4 @@ func forgottenWords(f storage.Forgotten) string {
 		text += fmt.Sprintf(" The %d team channels you set up keep their weekly question, no longer linked to you.", f.TeamChannels)
 	}
 	return text + " `/lead-tip start` any time to begin again."
-}
-
-// replaceOriginal replaces the message whose button was pressed.
-func (b *Bot) replaceOriginal(ctx context.Context, log *slog.Logger, cb slack.InteractionCallback, msg message) {
-	opts := append(msg.options(), slack.MsgOptionReplaceOriginal(cb.ResponseURL))
-	if _, _, err := b.api.PostMessageContext(ctx, "", opts...); err != nil {
-		log.Warn("could not replace the message", keyErr, withoutURL(err))
-	}
 }

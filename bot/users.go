@@ -12,6 +12,10 @@ import (
 	"github.com/leadcoach/leadbot/storage"
 )
 
+// person is who a command, a button press or a form acts for: always the
+// user who typed, pressed or sent it, never an id from a value.
+type person struct{ id, team string }
+
 // tzMaxAge is how long a user's timezone read from Slack is trusted before
 // it is read again (user_change events update it sooner).
 const tzMaxAge = 24 * time.Hour

@@ -117,7 +117,7 @@ func (b *Bot) weeklySet(ctx context.Context, log *slog.Logger, sc slack.SlashCom
 			return textMessage(msgSorry)
 		}
 		if !member {
-			log.Info("weekly change refused: not a member of the channel", "action", "set")
+			log.Info("weekly change refused: not a member of the channel", keyAction, "set")
 			return textMessage(msgWeeklyNotInChan)
 		}
 	}
@@ -141,10 +141,10 @@ func (b *Bot) weeklySet(ctx context.Context, log *slog.Logger, sc slack.SlashCom
 		return textMessage(msgSorry)
 	}
 	if !saved {
-		log.Info("weekly change refused: the setting changed meanwhile", "action", "set")
+		log.Info("weekly change refused: the setting changed meanwhile", keyAction, "set")
 		return textMessage(msgWeeklyChangedMeanwhile)
 	}
-	log.Info("weekly prompt set", "action", "set", "was", cur.Status, "weekday", int(day), "minute", minute, "owner", sc.UserID)
+	log.Info("weekly prompt set", keyAction, "set", keyWas, cur.Status, keyWeekday, int(day), keyMinute, minute, keyOwner, sc.UserID)
 	b.poke()
 
 	head := "*Weekly prompt on.*"
@@ -198,7 +198,7 @@ func (b *Bot) weeklyOff(ctx context.Context, log *slog.Logger, sc slack.SlashCom
 		log.Error("could not turn the weekly prompt off", keyErr, err)
 		return textMessage(msgSorry)
 	}
-	log.Info("weekly prompt turned off", "action", "off", "owner", cur.OwnerID)
+	log.Info("weekly prompt turned off", keyAction, "off", keyOwner, cur.OwnerID)
 	return textMessage("Weekly prompt turned off in this channel. " + weeklySample + " turns it on again.")
 }
 
@@ -208,15 +208,15 @@ func (b *Bot) weeklyOff(ctx context.Context, log *slog.Logger, sc slack.SlashCom
 func (b *Bot) checkMayChange(ctx context.Context, log *slog.Logger, userID string, c storage.TeamChannel, action string) (message, bool) {
 	ok, err := b.mayChange(ctx, userID, c)
 	if err != nil {
-		log.Error("could not read the user's role", "action", action, keyErr, slackErrorCode(err))
+		log.Error("could not read the user's role", keyAction, action, keyErr, slackErrorCode(err))
 		return textMessage(msgSorry), false
 	}
 	if !ok && c.OwnerID == "" {
-		log.Info("weekly change refused: not a member of the channel", "action", action)
+		log.Info("weekly change refused: not a member of the channel", keyAction, action)
 		return textMessage(msgWeeklyNotInChan), false
 	}
 	if !ok {
-		log.Info("weekly change refused", "action", action, "owner", c.OwnerID)
+		log.Info("weekly change refused", keyAction, action, keyOwner, c.OwnerID)
 		return textMessage("Only " + mention(c.OwnerID) + ", who set up this channel's weekly prompt, a workspace admin or owner, " +
 			"or a Lead Coach admin can change it, post one early or turn it off. If you would like a different day or time, ask " +
 			mention(c.OwnerID) + "."), false

@@ -3,8 +3,6 @@ package bot
 import (
 	"fmt"
 	"regexp"
-	"strings"
-	"time"
 
 	"github.com/slack-go/slack"
 
@@ -114,18 +112,6 @@ func teamPausedDM(c storage.TeamChannel, reason string) message {
 	text := fmt.Sprintf("I could not post the weekly team prompt in %s: %s. I have paused it and will not try again until someone turns it back on.\n%s",
 		channelMention(c.ChannelID), pauseWords(reason), how)
 	return textMessage(text)
-}
-
-// dayWord is the short day name the weekly command reads: "fri".
-func dayWord(d time.Weekday) string { return strings.ToLower(d.String()[:3]) }
-
-// channelMention returns Slack's channel link for an id, or "the channel"
-// if id does not look like one, so that no crafted id can become markup.
-func channelMention(id string) string {
-	if !channelIDPattern.MatchString(id) {
-		return "the channel"
-	}
-	return "<#" + id + ">"
 }
 
 var channelIDPattern = regexp.MustCompile(`^[CG][A-Z0-9]{2,20}$`)

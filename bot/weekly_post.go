@@ -79,7 +79,7 @@ func (b *Bot) claimChannelSlot(ctx context.Context, log *slog.Logger, c storage.
 		if err != nil {
 			logFailure(ctx, log, "could not skip a missed weekly prompt", err)
 		} else if moved {
-			log.Warn("weekly prompt missed by more than the catch-up window; skipped", "slot", slot, "lag", now.Sub(slot))
+			log.Warn("weekly prompt missed by more than the catch-up window; skipped", keySlot, slot, keyLag, now.Sub(slot))
 		}
 		return moved
 	}
@@ -97,7 +97,7 @@ func (b *Bot) claimChannelSlot(ctx context.Context, log *slog.Logger, c storage.
 		return true // another process has it, or the week was posted with "weekly now"
 	}
 	if lag := now.Sub(slot); lag > onTimeGrace {
-		log.Info("posting a missed weekly prompt late", "slot", slot, "lag", lag)
+		log.Info("posting a missed weekly prompt late", keySlot, slot, keyLag, lag)
 	}
 	b.postClaimed(ctx, log, c, p)
 	return true
@@ -258,7 +258,7 @@ func (b *Bot) pauseChannel(ctx context.Context, log *slog.Logger, c storage.Team
 	if !paused {
 		return // paused already (and its owner told) by another process or an earlier post
 	}
-	log.Warn("weekly prompt paused: the bot cannot post in the channel", "reason", reason, "owner", c.OwnerID)
+	log.Warn("weekly prompt paused: the bot cannot post in the channel", keyReason, reason, keyOwner, c.OwnerID)
 	if c.OwnerID == "" {
 		return // the person who set it asked to be forgotten: nobody to tell
 	}
@@ -272,17 +272,17 @@ func (b *Bot) pauseChannel(ctx context.Context, log *slog.Logger, c storage.Team
 	}
 	dm, err := b.dmChannel(ctx, u)
 	if err != nil {
-		log.Warn("could not open a DM to tell the owner about the pause", "owner", c.OwnerID, keyErr, slackErrorCode(err))
+		log.Warn("could not open a DM to tell the owner about the pause", keyOwner, c.OwnerID, keyErr, slackErrorCode(err))
 		return
 	}
 	if err := b.sched.limit.Wait(ctx); err != nil {
 		return
 	}
 	if _, _, err := b.api.PostMessageContext(ctx, dm, teamPausedDM(c, reason).options()...); err != nil {
-		log.Warn("could not tell the owner about the pause", "owner", c.OwnerID, keyErr, slackErrorCode(err))
+		log.Warn("could not tell the owner about the pause", keyOwner, c.OwnerID, keyErr, slackErrorCode(err))
 		return
 	}
-	log.Info("owner told about the paused weekly prompt", "owner", c.OwnerID)
+	log.Info("owner told about the paused weekly prompt", keyOwner, c.OwnerID)
 }
 
 // recoverTeamPosts finds posts claimed but never confirmed sent (the
@@ -301,7 +301,7 @@ func (b *Bot) recoverTeamPosts(ctx context.Context, log *slog.Logger, now time.T
 		if ctx.Err() != nil {
 			return
 		}
-		plog := log.With(keyChannel, p.ChannelID, "post", p.ID)
+		plog := log.With(keyChannel, p.ChannelID, keyPost, p.ID)
 		if ok, err := b.store.ReclaimTeamPost(ctx, p); err != nil || !ok {
 			continue // another process is on it
 		}
@@ -317,7 +317,7 @@ func (b *Bot) recoverTeamPosts(ctx context.Context, log *slog.Logger, now time.T
 			since = p.RequestedAt
 		}
 		if c.Status != storage.ChannelActive || now.Sub(since) > max(b.sched.catchup, onTimeGrace) {
-			plog.Warn("interrupted weekly prompt too old, or the channel is no longer active; dropped", "status", c.Status)
+			plog.Warn("interrupted weekly prompt too old, or the channel is no longer active; dropped", keyStatus, c.Status)
 			b.markTeamPostFailed(ctx, plog, p)
 			continue
 		}

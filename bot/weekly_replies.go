@@ -54,7 +54,7 @@ func (b *Bot) handleTeamMessage(ctx context.Context, log *slog.Logger, env *sock
 		log.Info("team reply already recorded")
 		return
 	}
-	log.Info("team reply recorded", "post", p.ID)
+	log.Info("team reply recorded", keyPost, p.ID)
 	b.metrics.replyRecorded(viaTeamThread)
 }
 

@@ -287,3 +287,14 @@ func (db *DB) Reclaim(ctx context.Context, d Delivery) (bool, error) {
 		`UPDATE deliveries SET claimed_at = ?
 			WHERE id = ? AND state = 'claimed' AND claimed_at = ?`, d.ID, unix(d.ClaimedAt))
 }
+
+// DeliveryExists reports whether a delivery with id is stored, whoever it
+// is for: it tells a nudge deleted by forget from someone else's without
+// reading anything of theirs.
+func (db *DB) DeliveryExists(ctx context.Context, id int64) (bool, error) {
+	var n int
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM deliveries WHERE id = ?`, id).Scan(&n); err != nil {
+		return false, fmt.Errorf("delivery %d exists: %w", id, err)
+	}
+	return n > 0, nil
+}

@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -39,16 +38,6 @@ var demoNames = map[string]string{demoManager: "Maya", demoLeo: "Leo", demoZoe: 
 // demoWait bounds each wait for the bot; generous, for slow or busy
 // machines (and the race detector): a healthy run waits milliseconds.
 const demoWait = 20 * time.Second
-
-// demoClock is the demo's accelerated time: the script moves it on; the
-// bot and its database read it.
-type demoClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *demoClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *demoClock) set(t time.Time) { c.mu.Lock(); c.now = t; c.mu.Unlock() }
 
 // demoCommand plays a scripted week of Lead Coach against the project's
 // fake Slack, in process, on an accelerated clock, and prints the
@@ -79,7 +68,7 @@ func demoCommand(ctx context.Context, stdout io.Writer) error {
 		return err
 	}
 	defer logFile.Close()
-	clock := &demoClock{now: time.Date(2026, 11, 23, 8, 50, 0, 0, loc)}
+	clock := slackfake.NewClock(time.Date(2026, 11, 23, 8, 50, 0, 0, loc))
 
 	fake, err := slackfake.New(slackfake.Options{PingInterval: time.Second})
 	if err != nil {
@@ -146,7 +135,7 @@ That was the week. Lead Coach's database and log are kept for you to look at:
 // demo is the script's state: what has been printed so far.
 type demo struct {
 	fake      *slackfake.Server
-	clock     *demoClock
+	clock     *slackfake.Clock
 	loc       *time.Location
 	out       io.Writer
 	asker     string // who typed the last command: its answers are for them only
@@ -198,7 +187,7 @@ func (d *demo) play(ctx context.Context) error {
 			day = s.when.Day()
 			fmt.Fprintf(d.out, "\n── %s ──\n\n", s.when.Format("Monday 2 January"))
 		}
-		d.clock.set(s.when)
+		d.clock.Set(s.when)
 		if err := s.do(); err != nil {
 			return err
 		}

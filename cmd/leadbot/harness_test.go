@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,24 +18,9 @@ const (
 	testBotToken = "xoxb-0000-TESTBOTSECRET"
 )
 
-// syncBuffer is a bytes.Buffer safe for the bot's logger and the test to
-// use at once.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+// syncBuffer is the simulated world's buffer, safe for the program's
+// goroutines and the test reading it.
+type syncBuffer = slackfake.Buffer
 
 // harness is the real bot (run, as main calls it) connected to a fake Slack
 // over loopback, with a database in a temporary directory.

@@ -9,8 +9,10 @@ import (
 // Attribute keys for the structured logs written here (the bot's own are
 // in bot/logkeys.go). Values are ids, addresses and errors, never tokens.
 const (
-	keyErr  = "err"
-	keyAddr = "addr"
+	keyErr       = "err"
+	keyAddr      = "addr"
+	keyComponent = "component"
+	keyPath      = "path"
 )
 
 // uniqueKeys wraps h so that a record carries each attribute key once,

@@ -35,7 +35,7 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 		return fmt.Errorf("LEADBOT_DB: %w", err)
 	}
 	defer db.Close()
-	log.Info("database ready", "path", cfg.dbPath)
+	log.Info("database ready", keyPath, cfg.dbPath)
 
 	var metrics *bot.Metrics // nil (nothing measured) when LEADBOT_ADDR=off
 	if cfg.addr != "" {
@@ -69,7 +69,7 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 		}
 		// Stopped after b.Run returns (the bot has shut down), before the
 		// database closes.
-		opsLog := log.With("component", "http")
+		opsLog := log.With(keyComponent, "http")
 		stopOps, err := startOps(cfg.addr, opsHandler(healthHandler(b.Connected, dbCheck, opsLog), reg), opsLog)
 		if err != nil {
 			return err

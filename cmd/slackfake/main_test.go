@@ -1,36 +1,22 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
+
+	"github.com/leadcoach/leadbot/bot/slackfake"
 )
 
-// syncBuffer is a bytes.Buffer safe for one writer and a polling reader.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer is the simulated world's buffer, safe for the program's
+// goroutines and the test reading it.
+type syncBuffer = slackfake.Buffer
 
 // waitOutput waits until out contains want.
 func waitOutput(t *testing.T, out *syncBuffer, want string) string {
