@@ -48,16 +48,25 @@ type Delivery struct {
 	OutcomeAt  time.Time
 	ReaskAt    time.Time // when "Not yet" asks again; zero if not pending
 	FollowupAt time.Time // when the one follow-up was sent; zero if not
+	// LooksBack is, for a look-back (Kind KindLookBack), the id of the
+	// reply it shows again; 0 for a nudge.
+	LooksBack int64
+	Replies   int // how many replies to it are stored (read-only)
 }
 
+// KindLookBack is the kind of a delivery that shows the user a reflection
+// of theirs again (NudgeID is KindLookBack too).
+const KindLookBack = "look-back"
+
 const deliveryColumns = `id, user_id, nudge_id, kind, source, slot, state, channel, ts,
-	claimed_at, sent_at, outcome, outcome_at, reask_at, followup_at`
+	claimed_at, sent_at, outcome, outcome_at, reask_at, followup_at, looks_back,
+	(SELECT count(*) FROM replies WHERE replies.delivery_id = deliveries.id)`
 
 func scanDelivery(row interface{ Scan(...any) error }) (Delivery, error) {
 	var d Delivery
 	var slot, claimed, sent, outcomeAt, reask, followup int64
 	err := row.Scan(&d.ID, &d.UserID, &d.NudgeID, &d.Kind, &d.Source, &slot, &d.State, &d.Channel, &d.TS,
-		&claimed, &sent, &d.Outcome, &outcomeAt, &reask, &followup)
+		&claimed, &sent, &d.Outcome, &outcomeAt, &reask, &followup, &d.LooksBack, &d.Replies)
 	d.Slot, d.ClaimedAt, d.SentAt = fromUnix(slot), fromUnix(claimed), fromUnix(sent)
 	d.OutcomeAt, d.ReaskAt, d.FollowupAt = fromUnix(outcomeAt), fromUnix(reask), fromUnix(followup)
 	return d, err
@@ -86,10 +95,10 @@ func queryDeliveries(ctx context.Context, q interface {
 // exists already, in which case it returns false.
 func insertDelivery(ctx context.Context, tx *sql.Tx, d Delivery, now int64) (Delivery, bool, error) {
 	res, err := tx.ExecContext(ctx, `
-		INSERT INTO deliveries (user_id, nudge_id, kind, source, slot, state, claimed_at)
-		VALUES (?, ?, ?, ?, ?, 'claimed', ?)
+		INSERT INTO deliveries (user_id, nudge_id, kind, source, slot, state, claimed_at, looks_back)
+		VALUES (?, ?, ?, ?, ?, 'claimed', ?, ?)
 		ON CONFLICT (user_id, slot, source) DO NOTHING`,
-		d.UserID, d.NudgeID, d.Kind, d.Source, unix(d.Slot), now)
+		d.UserID, d.NudgeID, d.Kind, d.Source, unix(d.Slot), now, d.LooksBack)
 	if err != nil {
 		return d, false, fmt.Errorf("claim delivery for %s: %w", d.UserID, err)
 	}
@@ -248,11 +257,12 @@ func (db *DB) DueReasks(ctx context.Context, now time.Time, limit int) ([]Delive
 }
 
 // FollowupCandidates returns posted deliveries sent at or before sentBefore
-// that have no outcome, no reply and no follow-up yet.
+// that have no outcome, no reply and no follow-up yet; look-backs never
+// have a follow-up.
 func (db *DB) FollowupCandidates(ctx context.Context, sentBefore time.Time, limit int) ([]Delivery, error) {
-	ds, err := queryDeliveries(ctx, db.read, `SELECT `+deliveryColumns+` FROM deliveries d
-		WHERE state = 'sent' AND outcome = '' AND followup_at = 0 AND sent_at <= ?
-		AND NOT EXISTS (SELECT 1 FROM replies r WHERE r.delivery_id = d.id)
+	ds, err := queryDeliveries(ctx, db.read, `SELECT `+deliveryColumns+` FROM deliveries
+		WHERE state = 'sent' AND outcome = '' AND followup_at = 0 AND sent_at <= ? AND kind <> 'look-back'
+		AND NOT EXISTS (SELECT 1 FROM replies r WHERE r.delivery_id = deliveries.id)
 		ORDER BY sent_at LIMIT ?`, unix(sentBefore), limit)
 	if err != nil {
 		return nil, fmt.Errorf("follow-up candidates: %w", err)

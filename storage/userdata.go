@@ -19,6 +19,8 @@ type UserData struct {
 	Digests      []DigestRecord
 	TeamReplies  []TeamReply // what they wrote in weekly prompt threads
 	ChannelsSet  []string    // channels whose weekly prompt they set up
+	Profile      *Profile    // their answers about their situation; nil if none
+	Milestones   []Milestone // such as the day-90 summary
 }
 
 // DigestRecord is one weekly digest sent to a user.
@@ -81,6 +83,17 @@ func (db *DB) UserData(ctx context.Context, userID string) (UserData, error) {
 	if err := db.exportTeam(ctx, userID, &out); err != nil {
 		return out, fmt.Errorf("export %s: %w", userID, err)
 	}
+	p, err := db.Profile(ctx, userID)
+	if err != nil {
+		return out, err
+	}
+	if !p.UpdatedAt.IsZero() {
+		out.Profile = &p
+	}
+	if out.Milestones, err = db.queryMilestones(ctx, `SELECT user_id, name, state, claimed_at, sent_at
+		FROM milestones WHERE user_id = ? ORDER BY claimed_at, name`, userID); err != nil {
+		return out, fmt.Errorf("export %s: %w", userID, err)
+	}
 	return out, nil
 }
 
@@ -127,7 +140,10 @@ type Forgotten struct {
 	// TeamChannels the channels they set up, which keep their prompt
 	// without the user's id.
 	TeamReplies, TeamChannels int64
-	Profile, Subscription     bool
+	Milestones                int64 // such as the day-90 summary
+	// User is their row (timezone, DM channel); Profile their answers
+	// about their situation.
+	User, Profile, Subscription bool
 }
 
 // Forget deletes every row about userID, in one transaction: all or
@@ -171,10 +187,17 @@ func (db *DB) Forget(ctx context.Context, userID string) (Forgotten, error) {
 		if f.TeamChannels, err = del(`UPDATE team_channels SET owner_id = '' WHERE owner_id = ?`); err != nil {
 			return err
 		}
-		if n, err = del(`DELETE FROM users WHERE id = ?`); err != nil {
+		if n, err = del(`DELETE FROM profiles WHERE user_id = ?`); err != nil {
 			return err
 		}
 		f.Profile = n > 0
+		if f.Milestones, err = del(`DELETE FROM milestones WHERE user_id = ?`); err != nil {
+			return err
+		}
+		if n, err = del(`DELETE FROM users WHERE id = ?`); err != nil {
+			return err
+		}
+		f.User = n > 0
 		return nil
 	})
 	if err != nil {

@@ -31,6 +31,12 @@ func fillUser(t *testing.T, db *DB, user string) {
 	if _, err := db.ClaimDigest(ctx, user, 20261116, t0, time.Time{}, t0.Add(7*24*time.Hour), true); err != nil {
 		t.Fatal(err)
 	}
+	if err := db.SaveProfile(ctx, Profile{UserID: user, StartedOn: t0, FormerPeers: Yes, TeamSize: 5}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ClaimMilestone(ctx, user, "day-90"); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // rowsMentioning counts, in every table and text column, the rows whose
@@ -88,7 +94,8 @@ func TestForgetLeavesNoTrace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.Nudges != 1 || f.Replies != 1 || f.TipsSeen != 1 || f.TipVotes != 1 || f.Digests != 1 || !f.Profile || !f.Subscription {
+	if f.Nudges != 1 || f.Replies != 1 || f.TipsSeen != 1 || f.TipVotes != 1 || f.Digests != 1 || !f.User || !f.Subscription ||
+		!f.Profile || f.Milestones != 1 {
 		t.Errorf("Forget = %+v, want one of each", f)
 	}
 	if got := rowsMentioning(t, db, "U1"); len(got) != 0 {
@@ -99,11 +106,12 @@ func TestForgetLeavesNoTrace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if data.User == nil || len(data.Deliveries) != 1 || len(data.Replies) != 1 || len(data.TipsSeen) != 1 || len(data.TipVotes) != 1 || len(data.Digests) != 1 {
+	if data.User == nil || len(data.Deliveries) != 1 || len(data.Replies) != 1 || len(data.TipsSeen) != 1 || len(data.TipVotes) != 1 || len(data.Digests) != 1 ||
+		data.Profile == nil || data.Profile.FormerPeers != Yes || data.Profile.TeamSize != 5 || len(data.Milestones) != 1 {
 		t.Errorf("U2's data after forgetting U1: %+v", data)
 	}
 	// Forgetting twice is harmless.
-	if f, err := db.Forget(ctx, "U1"); err != nil || f.Profile {
+	if f, err := db.Forget(ctx, "U1"); err != nil || f.User {
 		t.Errorf("second Forget = %+v, %v", f, err)
 	}
 }
