@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"slices"
 )
 
 //go:embed data/*.json data/*.bin
@@ -88,6 +89,35 @@ const (
 	PhaseHandOff = "hand-off" // weeks 5–8: delegation, feedback, stepping back
 	PhaseLead    = "lead"     // weeks 9–13: hard conversations, priorities, strategy
 )
+
+// ProgrammeDays is the length of the first-90-days programme.
+const ProgrammeDays = 90
+
+// PhaseOn returns the phase of day of a manager's programme (day 0 is the
+// day they became a manager), or "" after the programme. A day before 0
+// (they start soon) is in the first phase.
+func PhaseOn(day int) string {
+	switch {
+	case day < 28:
+		return PhaseArrive
+	case day < 56:
+		return PhaseHandOff
+	case day < ProgrammeDays:
+		return PhaseLead
+	}
+	return ""
+}
+
+// CoreKinds are the three kinds of challenge the product is built around:
+// a subscriber gets them more often than the others.
+var CoreKinds = []string{"delegate", "ask-feedback", "hard-conversation"}
+
+// IsCore reports whether kind is one of CoreKinds.
+func IsCore(kind string) bool { return slices.Contains(CoreKinds, kind) }
+
+// Fits reports whether n is for phase (any nudge fits "", the time after
+// the programme).
+func (n Nudge) Fits(phase string) bool { return phase == "" || slices.Contains(n.Phases, phase) }
 
 // ForFormerPeers marks a nudge for managers who lead their former peers.
 const ForFormerPeers = "former-peers"

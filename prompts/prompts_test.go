@@ -29,31 +29,108 @@ func TestLibraryContent(t *testing.T) {
 	if got := len(lib.Tips); got < 80 {
 		t.Errorf("%d tips, want at least 80", got)
 	}
-	if got := len(lib.Nudges); got < 30 {
-		t.Errorf("%d nudges, want at least 30", got)
-	}
-	if got := len(lib.TeamPrompts); got < 26 {
-		t.Errorf("%d team prompts, want at least 26", got)
-	}
 	for _, id := range requiredTopics {
 		if _, ok := lib.Topic(id); !ok {
 			t.Errorf("topic %q missing", id)
 		}
 	}
-	for _, kind := range []string{"delegate", "ask-feedback", "hard-conversation"} {
-		n := 0
-		for _, nd := range lib.Nudges {
-			if nd.Kind == kind {
-				n++
-			}
-		}
-		if n == 0 {
-			t.Errorf("no nudge of kind %q", kind)
-		}
-	}
 	for _, tip := range lib.Tips {
 		if !strings.Contains(strings.ToLower(" "+tip.Text+" "+tip.Try), "you") {
 			t.Errorf("tip %s is not written in the second person", tip.ID)
+		}
+	}
+}
+
+// A season without a repeat (issue 16): enough nudges of every kind, the
+// kinds the product is built around and those for deciding, running
+// projects and mindset; each phase of the first 90 days with nudges of
+// every core kind, at every level.
+func TestNudgesForASeason(t *testing.T) {
+	lib := loadTest(t)
+	if got := len(lib.Nudges); got < 90 {
+		t.Errorf("%d nudges, want at least 90", got)
+	}
+	perKind := map[string]int{}
+	type key struct{ kind, phase string }
+	perPhase := map[key]int{}
+	levels := map[string]map[int]bool{}
+	for _, n := range lib.Nudges {
+		perKind[n.Kind]++
+		for _, p := range n.Phases {
+			perPhase[key{n.Kind, p}]++
+		}
+		if levels[n.Kind] == nil {
+			levels[n.Kind] = map[int]bool{}
+		}
+		levels[n.Kind][n.Level] = true
+	}
+	for _, k := range append([]string{"decide", "plan-project", "mindset"}, CoreKinds...) {
+		if perKind[k] == 0 {
+			t.Errorf("no nudge of kind %q", k)
+		}
+	}
+	for k, n := range perKind {
+		if n < 5 {
+			t.Errorf("kind %s has %d nudges, want at least 5", k, n)
+		}
+		for l := 1; l <= MaxLevel; l++ {
+			if !levels[k][l] {
+				t.Errorf("kind %s has no nudge of level %d", k, l)
+			}
+		}
+	}
+	for _, k := range CoreKinds {
+		for _, p := range []string{PhaseArrive, PhaseHandOff, PhaseLead} {
+			if perPhase[key{k, p}] < 3 {
+				t.Errorf("core kind %s has %d nudges for phase %s, want at least 3", k, perPhase[key{k, p}], p)
+			}
+		}
+	}
+}
+
+// Every "why" says how the action helps, never that it is simply the
+// manager's job now.
+func TestWhysSayHowItHelps(t *testing.T) {
+	lib := loadTest(t)
+	banned := []string{"your job now", "your job is", "it is your job", "it's your job", "that is the job",
+		"because you are the manager", "because you're the manager", "you have to", "you must", "managers must",
+		"is expected of you", "part of the role", "comes with the title"}
+	for _, n := range lib.Nudges {
+		why := strings.ToLower(n.Why)
+		for _, b := range banned {
+			if strings.Contains(why, b) {
+				t.Errorf("nudge %s: why says %q; say how it helps instead", n.ID, b)
+			}
+		}
+	}
+}
+
+// A year of weekly team prompts without a repeat, covering every topic.
+func TestTeamPromptsForAYear(t *testing.T) {
+	lib := loadTest(t)
+	if got := len(lib.TeamPrompts); got < 52 {
+		t.Errorf("%d team prompts, want at least 52", got)
+	}
+	covered := map[string]bool{}
+	for _, p := range lib.TeamPrompts {
+		covered[p.Topic] = true
+	}
+	for _, topic := range lib.Topics {
+		if !covered[topic.ID] {
+			t.Errorf("no team prompt for topic %s", topic.ID)
+		}
+	}
+}
+
+// The first 90 days: their phases by day.
+func TestPhaseOn(t *testing.T) {
+	for _, c := range []struct {
+		day  int
+		want string
+	}{{-5, PhaseArrive}, {0, PhaseArrive}, {27, PhaseArrive}, {28, PhaseHandOff}, {55, PhaseHandOff},
+		{56, PhaseLead}, {89, PhaseLead}, {90, ""}, {400, ""}} {
+		if got := PhaseOn(c.day); got != c.want {
+			t.Errorf("PhaseOn(%d) = %q, want %q", c.day, got, c.want)
 		}
 	}
 }
