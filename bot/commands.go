@@ -42,12 +42,13 @@ const (
 	verbExport   = "export"
 	verbForget   = "forget"
 	verbWeekly   = "weekly"
+	verbProfile  = "profile"
 )
 
 var verbs = map[string]bool{
 	verbHelp: true, verbTopics: true, verbStart: true, verbSchedule: true, verbPause: true,
 	verbResume: true, verbStop: true, verbNudge: true, verbHistory: true,
-	verbDigest: true, verbExport: true, verbForget: true, verbWeekly: true,
+	verbDigest: true, verbExport: true, verbForget: true, verbWeekly: true, verbProfile: true,
 }
 
 // verbAliases map what people type to a verb.
@@ -227,8 +228,13 @@ func (b *Bot) Command(ctx context.Context, env *socket.Envelope, sc slack.SlashC
 		reply = b.history(ctx, log, sc.UserID)
 	case verbWeekly:
 		reply = b.weekly(ctx, log, sc, cmd)
+	case verbProfile:
+		reply = b.profileCommand(ctx, log, who, sc.TriggerID)
 	default:
 		reply = b.tipReply(ctx, log, sc.UserID, cmd.query, commandHint(cmd.meant))
+	}
+	if reply.text == "" {
+		return // answered another way (a modal opened)
 	}
 	if err := b.respond(ctx, sc.ResponseURL, reply); err != nil {
 		log.Error("could not answer the command", keyErr, err)

@@ -184,7 +184,15 @@ func (o *digestOut) sent(ctx context.Context, b *Bot, log *slog.Logger, channel 
 		log.Info("digest sent (quiet week)")
 		return
 	}
-	png, err := chart.WeeklyOutcomes(o.weeks, "Your last 8 weeks with Lead Coach")
+	b.uploadChart(ctx, log, channel, o.weeks, "Your last 8 weeks with Lead Coach", "lead-coach-weekly.png")
+	log.Info("digest sent")
+}
+
+// uploadChart renders weeks as the outcome chart titled title and uploads
+// it to channel. It is a bonus to the message before it: a chart that
+// cannot be rendered or uploaded is logged, not retried.
+func (b *Bot) uploadChart(ctx context.Context, log *slog.Logger, channel string, weeks []chart.Week, title, filename string) {
+	png, err := chart.WeeklyOutcomes(weeks, title)
 	if err != nil {
 		log.Error("could not render the chart", keyErr, err)
 		return
@@ -193,28 +201,28 @@ func (o *digestOut) sent(ctx context.Context, b *Bot, log *slog.Logger, channel 
 		return
 	}
 	_, err = b.api.UploadFileContext(ctx, slack.UploadFileParameters{
-		Reader: bytes.NewReader(png), FileSize: len(png), Filename: "lead-coach-weekly.png",
+		Reader: bytes.NewReader(png), FileSize: len(png), Filename: filename,
 		Title: "Done, not yet and skipped per week", Channel: channel,
-		AltTxt: "Bar chart of your nudges marked done, not yet and skipped in each of the last eight weeks",
+		AltTxt: fmt.Sprintf("Bar chart of your nudges marked done, not yet and skipped in each of the last %d weeks", len(weeks)),
 	})
 	if err != nil {
 		log.Warn("chart not uploaded", keyErr, slackErrorCode(err))
 	}
-	log.Info("digest sent")
 }
 
 // digestPeriod is what a digest sums up: the seven days before it, so that
 // a nudge scheduled after Friday 16:00 counts in the next one.
 const digestPeriod = 7 * 24 * time.Hour
 
-// digestWeek returns the challenges of the digestPeriod before now, one
+// digestWeek returns the challenges (look-backs aside) of the digestPeriod before now, one
 // per nudge (a nudge asked again after "Not yet" counts once, with its
 // latest outcome), oldest first.
 func digestWeek(ds []storage.Delivery, now time.Time) []storage.Delivery {
 	latest := map[string]int{} // nudge id → index in week
 	var week []storage.Delivery
 	for _, d := range sortedOldestFirst(ds) {
-		if d.State == storage.StateFailed || !d.ClaimedAt.After(now.Add(-digestPeriod)) || d.ClaimedAt.After(now) {
+		if d.State == storage.StateFailed || d.Kind == storage.KindLookBack ||
+			!d.ClaimedAt.After(now.Add(-digestPeriod)) || d.ClaimedAt.After(now) {
 			continue
 		}
 		if i, ok := latest[d.NudgeID]; ok {

@@ -30,10 +30,7 @@ func (b *Bot) history(ctx context.Context, log *slog.Logger, userID string) mess
 	loc := calendar.LoadLocation(u.TZ)
 	blocks := []slack.Block{section(fmt.Sprintf("*Your last %d %s*", len(ds), plural(len(ds), "nudge", "nudges")))}
 	for _, d := range ds {
-		title := d.NudgeID
-		if n, ok := b.lib.Nudge(d.NudgeID); ok {
-			title = n.Title
-		}
+		title := b.deliveryTitle(d)
 		when := d.SentAt
 		if when.IsZero() {
 			when = d.ClaimedAt

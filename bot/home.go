@@ -90,6 +90,10 @@ func (b *Bot) homeView(ctx context.Context, userID string, tip *prompts.Answer) 
 		return slack.HomeTabViewRequest{}, err
 	}
 	p := summarise(ds, now, loc)
+	prof, err := b.store.Profile(ctx, userID)
+	if err != nil {
+		return slack.HomeTabViewRequest{}, err
+	}
 
 	blocks := []slack.Block{
 		slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, "Lead Coach", false, false)),
@@ -113,6 +117,7 @@ func (b *Bot) homeView(ctx context.Context, userID string, tip *prompts.Answer) 
 		buttons = append(buttons, button(actionHomePause, "Pause", "pause"), button(actionHomeSchedule, "Change schedule", "schedule"))
 	}
 	blocks = append(blocks, section(status), slack.NewActionBlock("home_subscription", buttons...))
+	blocks = append(blocks, profileBlocks(prof, now)...)
 
 	// This week, the streak, totals per kind.
 	blocks = append(blocks, slack.NewDividerBlock(), section("*This week*\n"+b.weekLines(p.thisWeek, loc)))
@@ -152,10 +157,7 @@ func (b *Bot) weekLines(ds []storage.Delivery, loc *time.Location) string {
 	}
 	var lines []string
 	for _, d := range ds {
-		title := d.NudgeID
-		if n, ok := b.lib.Nudge(d.NudgeID); ok {
-			title = n.Title
-		}
+		title := b.deliveryTitle(d)
 		lines = append(lines, fmt.Sprintf("• %s %s: %s", d.ClaimedAt.In(loc).Format("Mon"), escape(title), outcomeWords(d)))
 	}
 	return strings.Join(lines, "\n")

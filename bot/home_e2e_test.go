@@ -55,11 +55,18 @@ func viewSubmission(t *testing.T, fake *slackfake.Server, user string, days []st
 		blockDays: map[string]any{blockDays: map[string]any{"type": "checkboxes", "selected_options": selected}},
 		blockTime: map[string]any{blockTime: map[string]any{"type": "timepicker", "selected_time": at}},
 	}
+	return submitView(t, fake, user, callbackScheduleModal, values)
+}
+
+// submitView sends the submission of the modal callbackID by user, with
+// its state's values, and returns the ack's payload.
+func submitView(t *testing.T, fake *slackfake.Server, user, callbackID string, values map[string]any) string {
+	t.Helper()
 	payload := map[string]any{
 		"type": "view_submission",
 		"user": map[string]any{"id": user, "team_id": "T0LEAD"},
 		"team": map[string]any{"id": "T0LEAD"},
-		"view": map[string]any{"id": "VMODAL", "type": "modal", "callback_id": callbackScheduleModal, "state": map[string]any{"values": values}},
+		"view": map[string]any{"id": "VMODAL", "type": "modal", "callback_id": callbackID, "state": map[string]any{"values": values}},
 	}
 	ctx := testCtx(t)
 	id, err := fake.SendInteraction(ctx, payload)
@@ -135,7 +142,7 @@ func TestE2EHomeTab(t *testing.T) {
 	click(t, env.fake, slackfake.Click{UserID: "U0ANA", ActionID: actionNudgeDone, Blocks: nudge.Blocks, ChannelID: nudge.Channel, MessageTS: nudge.TS})
 	waitHome(t, env.fake, "U0ANA", "1 week in a row")
 	text, _ := homeText(t, env.fake, "U0ANA")
-	if !strings.Contains(text, "done") || !strings.Contains(text, "Delegate: 1 done") {
+	if !strings.Contains(text, "done") || !strings.Contains(text, "Listening: 1 done") {
 		t.Errorf("Home tab after Done:\n%s", text)
 	}
 }
@@ -178,7 +185,7 @@ func TestE2EExportAndForget(t *testing.T) {
 	}
 	got := export("U0ANA")
 	raw, _ := json.Marshal(got)
-	for _, want := range []string{`"format":"leadbot-export/2"`, "reflection of U0ANA", `"id":"U0ANA"`, `"tips_seen":[{`} {
+	for _, want := range []string{`"format":"leadbot-export/3"`, "reflection of U0ANA", `"id":"U0ANA"`, `"tips_seen":[{`} {
 		if !strings.Contains(string(raw), want) {
 			t.Errorf("export lacks %s:\n%s", want, raw)
 		}

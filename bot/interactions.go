@@ -14,9 +14,15 @@ import (
 // (socket.Handler).
 func (b *Bot) Interaction(ctx context.Context, env *socket.Envelope, cb slack.InteractionCallback) {
 	log := env.Log.With(keyUser, cb.User.ID, keyTeam, cb.Team.ID)
-	if cb.Type == slack.InteractionTypeViewSubmission && cb.View.CallbackID == callbackScheduleModal {
-		b.scheduleSubmitted(ctx, log, env, cb)
-		return
+	if cb.Type == slack.InteractionTypeViewSubmission {
+		switch cb.View.CallbackID {
+		case callbackScheduleModal:
+			b.scheduleSubmitted(ctx, log, env, cb)
+			return
+		case callbackProfileModal:
+			b.profileSubmitted(ctx, log, env, cb)
+			return
+		}
 	}
 	if cb.Type != slack.InteractionTypeBlockActions || len(cb.ActionCallback.BlockActions) == 0 {
 		log.Debug("interaction ignored", keyType, string(cb.Type))
@@ -39,6 +45,8 @@ func (b *Bot) Interaction(ctx context.Context, env *socket.Envelope, cb slack.In
 		b.nudgeButton(ctx, log, env, cb, act)
 	case actionHomeStart, actionHomePause, actionHomeResume, actionHomeSchedule, actionHomeTip:
 		b.homeButton(ctx, log, cb, act)
+	case actionProfileOpen:
+		b.profileButtonPressed(ctx, log, cb)
 	case actionForgetConfirm:
 		b.forgetConfirmed(ctx, log, cb)
 	case actionForgetCancel:

@@ -50,4 +50,7 @@ const (
 	keyVia          = "via"
 	keyWas          = "was"
 	keyWeekday      = "weekday"
+	keyStarted      = "started_said"
+	keyFormerPeers  = "former_peers"
+	keyFirstTime    = "first_time"
 )

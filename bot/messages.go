@@ -26,3 +26,5 @@ const msgNudgeForgotten = "I no longer have this nudge: it was deleted with the 
 	"`/lead-tip start` gives you new ones."
 
 const msgNotYours = "That button belongs to someone else's nudge, so I left it alone. Your own nudges are in your DMs with me."
+
+const msgLookBackKept = "Thank you. I have kept this with what you wrote back then: both are in `/lead-tip history` and your export."

@@ -31,6 +31,7 @@ type Metrics struct {
 	teamPromptsSent   prometheus.Counter
 	repliesRecorded   *prometheus.CounterVec
 	tipVotes          *prometheus.CounterVec
+	programmeSent     *prometheus.CounterVec
 	schedulerLag      prometheus.Histogram
 
 	connects atomic.Int64 // connections made, to tell a reconnect from the first
@@ -94,6 +95,10 @@ func NewMetrics() *Metrics {
 			Namespace: ns, Name: "tip_votes_total",
 			Help: "Helpful? buttons pressed on tips and stored, by vote (up, down).",
 		}, []string{"vote"}),
+		programmeSent: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: ns, Name: "programme_messages_sent_total",
+			Help: "Messages of the 90-day programme posted, by message (look_back, day90_summary).",
+		}, []string{"message"}),
 		schedulerLag: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Namespace: ns, Name: "scheduler_lag_seconds",
 			Help:    "How late a scheduled nudge was posted, from its slot to the post.",
@@ -111,7 +116,7 @@ func (m *Metrics) Register(r prometheus.Registerer) error {
 	for _, c := range []prometheus.Collector{
 		m.envelopesReceived, m.envelopesAcked, m.ackLatency, m.handlerErrors, m.handlerPanics,
 		m.reconnects, m.slackCalls, m.slackRateLimited, m.nudgesSent, m.teamPromptsSent,
-		m.repliesRecorded, m.tipVotes, m.schedulerLag,
+		m.repliesRecorded, m.tipVotes, m.programmeSent, m.schedulerLag,
 	} {
 		if err := r.Register(c); err != nil {
 			return fmt.Errorf("register metrics: %w", err)
@@ -175,6 +180,19 @@ func (m *Metrics) nudgeSent(source string, late time.Duration) {
 	if source == storage.SourceSchedule {
 		m.schedulerLag.Observe(max(late, 0).Seconds())
 	}
+}
+
+// The programme's messages, as programmeSent labels them.
+const (
+	programmeLookBack = "look_back"
+	programmeSummary  = "day90_summary"
+)
+
+func (m *Metrics) programmeMessageSent(what string) {
+	if m == nil {
+		return
+	}
+	m.programmeSent.WithLabelValues(what).Inc()
 }
 
 func (m *Metrics) replyRecorded(via string) {

@@ -62,7 +62,7 @@ func nudgeAnswered(n prompts.Nudge, d storage.Delivery, loc *time.Location) mess
 	var line string
 	switch d.Outcome {
 	case storage.OutcomeDone:
-		line = ":white_check_mark: *Done.* Well done: that is the job now."
+		line = ":white_check_mark: *Done.* Well done. A line in the thread on how it went will help you see how far you have come."
 	case storage.OutcomeNotYet:
 		line = fmt.Sprintf(":hourglass_flowing_sand: *Not yet.* I will ask again on %s.", formatWhen(d.ReaskAt, loc))
 	case storage.OutcomeSkipped:

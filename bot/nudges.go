@@ -75,7 +75,7 @@ func (b *Bot) recoverClaims(ctx context.Context, log *slog.Logger, now time.Time
 		} else if !ok {
 			continue // another process is on it
 		}
-		o := nudgeOut{d: d}
+		o := deliveryOut(d, "")
 		if now.Sub(d.Slot) > max(b.sched.catchup, staleClaimAfter+onTimeGrace) {
 			dlog.Warn("interrupted delivery too old to send; dropped")
 			o.fail(ctx, b, dlog, "")
@@ -160,12 +160,11 @@ func (b *Bot) nudgeCommand(ctx context.Context, log *slog.Logger, who person) me
 
 // nudgeNow sends userID their next nudge at once (/lead-tip nudge).
 func (b *Bot) nudgeNow(ctx context.Context, log *slog.Logger, userID string) error {
-	history, err := b.store.Deliveries(ctx, userID, historyForPick)
+	now := b.now()
+	n, note, err := b.programmeNudge(ctx, userID, now)
 	if err != nil {
 		return err
 	}
-	now := b.now()
-	n, note := nextNudge(b.lib, userID, history, now)
 	d, ok, err := b.store.ClaimDelivery(ctx, storage.Delivery{
 		UserID: userID, NudgeID: n.ID, Kind: n.Kind, Source: storage.SourceNow, Slot: now,
 	})
@@ -179,6 +178,48 @@ func (b *Bot) nudgeNow(ctx context.Context, log *slog.Logger, userID string) err
 }
 
 var errNudgeTooSoon = errors.New("a nudge was sent this very second")
+
+// programmeNudge returns userID's next nudge by the programme (see
+// rotation.go) and the note to show with it.
+func (b *Bot) programmeNudge(ctx context.Context, userID string, now time.Time) (prompts.Nudge, string, error) {
+	p, err := b.store.Profile(ctx, userID)
+	if err != nil {
+		return prompts.Nudge{}, "", err
+	}
+	history, err := b.store.Deliveries(ctx, userID, historyForPick)
+	if err != nil {
+		return prompts.Nudge{}, "", err
+	}
+	n, note := nextNudge(b.lib, p, history, now)
+	return n, note, nil
+}
+
+// nextDelivery returns what userID's scheduled slot at now brings, not yet
+// claimed and without its slot: a reflection to look back on if one is
+// due (see lookback.go), else the programme's next nudge, with its note.
+func (b *Bot) nextDelivery(ctx context.Context, log *slog.Logger, userID string, now time.Time) (storage.Delivery, string, error) {
+	if r, ok := b.lookBackDue(ctx, log, userID, now); ok {
+		return storage.Delivery{UserID: userID, NudgeID: storage.KindLookBack, Kind: storage.KindLookBack, LooksBack: r.ID}, "", nil
+	}
+	n, note, err := b.programmeNudge(ctx, userID, now)
+	if err != nil {
+		return storage.Delivery{}, "", err
+	}
+	return storage.Delivery{UserID: userID, NudgeID: n.ID, Kind: n.Kind}, note, nil
+}
+
+// deliveryTitle is how a delivery is named in lists: its nudge's title,
+// "Looking back" for a look-back, or the id of a nudge no longer in the
+// library.
+func (b *Bot) deliveryTitle(d storage.Delivery) string {
+	if n, ok := b.lib.Nudge(d.NudgeID); ok {
+		return n.Title
+	}
+	if d.Kind == storage.KindLookBack {
+		return lookBackTitle
+	}
+	return d.NudgeID
+}
 
 // nudgeFor returns the library nudge of a delivery; an unknown id (a nudge
 // removed from the library) gives false.

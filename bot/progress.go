@@ -21,19 +21,25 @@ type kindTotals struct{ done, notYet, skipped int }
 const chartWeeks = 8
 
 // summarise computes progress from a user's deliveries (any order) as of
-// now in loc. The weeks run Monday to Sunday in the user's timezone.
+// now in loc, with the last chartWeeks weeks for the chart. The weeks run
+// Monday to Sunday in the user's timezone.
 func summarise(ds []storage.Delivery, now time.Time, loc *time.Location) progress {
+	return summariseWeeks(ds, now, loc, chartWeeks)
+}
+
+// summariseWeeks is summarise with the last n weeks for the chart.
+func summariseWeeks(ds []storage.Delivery, now time.Time, loc *time.Location, n int) progress {
 	p := progress{perKind: map[string]*kindTotals{}}
 	thisMonday := calendar.WeekOf(now, loc).Start(loc)
 	doneWeeks := map[time.Time]bool{}
 	weekIndex := map[time.Time]int{}
-	for i := chartWeeks - 1; i >= 0; i-- {
+	for i := n - 1; i >= 0; i-- {
 		start := thisMonday.AddDate(0, 0, -7*i)
 		weekIndex[start] = len(p.weeks)
 		p.weeks = append(p.weeks, chart.Week{Start: start})
 	}
 	for _, d := range sortedOldestFirst(ds) {
-		if d.State == storage.StateFailed {
+		if d.State == storage.StateFailed || d.Kind == storage.KindLookBack {
 			continue
 		}
 		when := d.ClaimedAt

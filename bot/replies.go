@@ -95,6 +95,10 @@ func (b *Bot) handleMessage(ctx context.Context, log *slog.Logger, env *socket.E
 // a tip on the nudge's own topic (what the user is working on), or, for a
 // nudge no longer in the library, one related to what they wrote.
 func (b *Bot) thank(ctx context.Context, log *slog.Logger, d storage.Delivery, text string) {
+	if d.Kind == storage.KindLookBack {
+		b.post(ctx, log, d.Channel, d.TS, textMessage(msgLookBackKept))
+		return
+	}
 	var tip *prompts.Answer
 	if n, ok := b.nudgeFor(d); ok {
 		if a, ok := b.lib.Another(n.Topic, "", nil); ok {
@@ -106,8 +110,12 @@ func (b *Bot) thank(ctx context.Context, log *slog.Logger, d storage.Delivery, t
 			tip = &a
 		}
 	}
-	msg := replyThanks(tip)
-	if _, _, err := b.api.PostMessageContext(ctx, d.Channel, append(msg.options(), slack.MsgOptionTS(d.TS))...); err != nil {
+	b.post(ctx, log, d.Channel, d.TS, replyThanks(tip))
+}
+
+// post answers in the thread ts of channel; a failure is logged.
+func (b *Bot) post(ctx context.Context, log *slog.Logger, channel, ts string, msg message) {
+	if _, _, err := b.api.PostMessageContext(ctx, channel, append(msg.options(), slack.MsgOptionTS(ts))...); err != nil {
 		log.Warn("could not answer the reply", keyErr, slackErrorCode(err))
 	}
 }

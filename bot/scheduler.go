@@ -85,8 +85,8 @@ func (b *Bot) nudgePass(ctx context.Context, log *slog.Logger, now time.Time) {
 	b.sendFollowups(ctx, log, now)
 }
 
-// bulkPass does one round of the team prompts and weekly digests as of
-// now, the same way.
+// bulkPass does one round of the team prompts, weekly digests and day-90
+// summaries as of now, the same way.
 func (b *Bot) bulkPass(ctx context.Context, log *slog.Logger, now time.Time) {
 	b.weeklyPass(ctx, log, now)
 	if ctx.Err() != nil {
@@ -95,6 +95,8 @@ func (b *Bot) bulkPass(ctx context.Context, log *slog.Logger, now time.Time) {
 	submit, wait := b.senders(ctx, log)
 	b.recoverDigests(ctx, log, now, submit)
 	b.sendDigests(ctx, log, now, submit)
+	b.recoverSummaries(ctx, log, now, submit)
+	b.sendSummaries(ctx, log, now, submit)
 	wait()
 }
 
@@ -157,15 +159,15 @@ func (b *Bot) claimSlot(ctx context.Context, log *slog.Logger, s storage.Subscri
 		return nil, false, moved
 	}
 
-	history, err := b.store.Deliveries(ctx, s.UserID, historyForPick)
+	// A reflection due to come back takes the slot; else the programme's
+	// next nudge.
+	want, note, err := b.nextDelivery(ctx, log, s.UserID, now)
 	if err != nil {
-		log.Error("could not read history", keyErr, err)
+		log.Error("could not choose the next nudge", keyErr, err)
 		return nil, false, false
 	}
-	n, note := nextNudge(b.lib, s.UserID, history, now)
-	d, claimed, err := b.store.ClaimSlot(ctx, storage.Delivery{
-		UserID: s.UserID, NudgeID: n.ID, Kind: n.Kind, Slot: latest,
-	}, s.NextAt, next)
+	want.Slot = latest
+	d, claimed, err := b.store.ClaimSlot(ctx, want, s.NextAt, next)
 	if err != nil {
 		log.Error("could not claim a slot", keyErr, err)
 		return nil, false, false
@@ -176,7 +178,7 @@ func (b *Bot) claimSlot(ctx context.Context, log *slog.Logger, s storage.Subscri
 	if lag := now.Sub(latest); lag > time.Minute {
 		log.Info("delivering a missed slot late", keySlot, latest, keyLag, lag)
 	}
-	return nudgeOut{d: d, note: note}, true, true
+	return deliveryOut(d, note), true, true
 }
 
 // claimReasks claims the re-asks of nudges answered "Not yet" that are due.

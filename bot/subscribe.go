@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
 	"github.com/leadcoach/leadbot/bot/calendar"
@@ -87,7 +88,14 @@ func (b *Bot) subscribe(ctx context.Context, log *slog.Logger, who person, cmd c
 	if isNew {
 		lines = append(lines, "Want one right now? `/lead-tip nudge`. Change the days or time with "+scheduleSample+", or `/lead-tip pause 2w` when you need a break.")
 	}
-	return textMessage(strings.Join(lines, "\n"))
+	msg := textMessage(strings.Join(lines, "\n"))
+	if p, err := b.store.Profile(ctx, who.id); err == nil && p.UpdatedAt.IsZero() {
+		// Asked once, and skippable: the nudges come either way.
+		msg.blocks = append(msg.blocks,
+			contextLine("Optional, a minute: tell me when you became a manager and whether you lead former peers, and your first 90 days follow a plan that fits."),
+			slack.NewActionBlock("start_profile", profileButton(p)))
+	}
+	return msg
 }
 
 func scheduleWords(s storage.Subscription, loc *time.Location) string {

@@ -22,7 +22,7 @@ const (
 )
 
 // exportFormat names the export's layout; bump it when the layout changes.
-const exportFormat = "leadbot-export/2"
+const exportFormat = "leadbot-export/3"
 
 // exportFile is the JSON a user receives from /lead-tip export: everything
 // stored about them. The layout is documented in the README.
@@ -37,6 +37,24 @@ type exportFile struct {
 	Digests      []exportDigest  `json:"digests"`
 	TeamReplies  []exportReply   `json:"team_replies"`
 	ChannelsSet  []string        `json:"weekly_prompt_channels"`
+	Profile      *exportProfile  `json:"profile"`
+	Milestones   []exportMilest  `json:"milestones"`
+}
+
+// exportProfile is what the user said of their situation; a question
+// they left unanswered is empty.
+type exportProfile struct {
+	StartedOn   string    `json:"became_manager_on,omitempty"` // YYYY-MM-DD, approximate
+	FormerPeers string    `json:"leads_former_peers,omitempty"`
+	FirstTime   string    `json:"first_time_managing,omitempty"`
+	TeamSize    int       `json:"team_size,omitempty"`
+	UpdatedAt   time.Time `json:"updated_at"`
+}
+
+type exportMilest struct {
+	Name   string    `json:"name"`
+	State  string    `json:"state"`
+	SentAt time.Time `json:"sent_at,omitzero"`
 }
 
 type exportUser struct {
@@ -58,16 +76,18 @@ type exportSub struct {
 }
 
 type exportNudge struct {
-	NudgeID   string        `json:"nudge_id"`
-	Title     string        `json:"title"`
-	Kind      string        `json:"kind"`
-	Source    string        `json:"source"`
-	Slot      time.Time     `json:"scheduled_for"`
-	State     string        `json:"state"`
-	SentAt    time.Time     `json:"sent_at,omitzero"`
-	Outcome   string        `json:"outcome"`
-	OutcomeAt time.Time     `json:"outcome_at,omitzero"`
-	Replies   []exportReply `json:"replies"`
+	NudgeID   string    `json:"nudge_id"`
+	Title     string    `json:"title"`
+	Kind      string    `json:"kind"`
+	Source    string    `json:"source"`
+	Slot      time.Time `json:"scheduled_for"`
+	State     string    `json:"state"`
+	SentAt    time.Time `json:"sent_at,omitzero"`
+	Outcome   string    `json:"outcome"`
+	OutcomeAt time.Time `json:"outcome_at,omitzero"`
+	// LooksBackOn is, for a look-back, the ts of the reply it showed again.
+	LooksBackOn string        `json:"looks_back_on_reply,omitempty"`
+	Replies     []exportReply `json:"replies"`
 }
 
 type exportReply struct {
@@ -101,7 +121,8 @@ type exportDigest struct {
 // buildExport turns what storage holds about a user into the export file.
 func (b *Bot) buildExport(data storage.UserData) exportFile {
 	f := exportFile{Format: exportFormat, ExportedAt: b.now().UTC(), Nudges: []exportNudge{}, TipsSeen: []exportTipSeen{},
-		TipVotes: []exportTipVote{}, Digests: []exportDigest{}, TeamReplies: []exportReply{}, ChannelsSet: []string{}}
+		TipVotes: []exportTipVote{}, Digests: []exportDigest{}, TeamReplies: []exportReply{}, ChannelsSet: []string{},
+		Milestones: []exportMilest{}}
 	if u := data.User; u != nil {
 		f.User = &exportUser{ID: u.ID, TeamID: u.TeamID, Timezone: u.TZ, DMChannel: u.DMChannel, HomeOpened: u.HomeOpened}
 	}
@@ -110,21 +131,21 @@ func (b *Bot) buildExport(data storage.UserData) exportFile {
 			PausedUntil: s.PausedUntil, NextNudge: s.NextAt, DigestOn: s.DigestOn, CreatedAt: s.CreatedAt}
 	}
 	byDelivery := map[int64][]exportReply{}
+	replyTS := map[int64]string{}
 	for _, r := range data.Replies {
+		replyTS[r.ID] = r.TS
 		byDelivery[r.DeliveryID] = append(byDelivery[r.DeliveryID], exportReply{
 			Text: r.Text, Via: r.Via, Channel: r.Channel, TS: r.TS, CreatedAt: r.CreatedAt, EditedAt: r.EditedAt})
 	}
 	for _, d := range data.Deliveries {
-		title := ""
-		if n, ok := b.lib.Nudge(d.NudgeID); ok {
-			title = n.Title
-		}
+		title := b.deliveryTitle(d)
 		replies := byDelivery[d.ID]
 		if replies == nil {
 			replies = []exportReply{}
 		}
 		f.Nudges = append(f.Nudges, exportNudge{NudgeID: d.NudgeID, Title: title, Kind: d.Kind, Source: d.Source, Slot: d.Slot,
-			State: d.State, SentAt: d.SentAt, Outcome: d.Outcome, OutcomeAt: d.OutcomeAt, Replies: replies})
+			State: d.State, SentAt: d.SentAt, Outcome: d.Outcome, OutcomeAt: d.OutcomeAt,
+			LooksBackOn: replyTS[d.LooksBack], Replies: replies})
 	}
 	for _, t := range data.TipsSeen {
 		f.TipsSeen = append(f.TipsSeen, exportTipSeen{TipID: t.TipID, Times: t.Times, FirstSeen: t.FirstSeen, LastSeen: t.LastSeen})
@@ -140,7 +161,28 @@ func (b *Bot) buildExport(data storage.UserData) exportFile {
 			CreatedAt: r.CreatedAt, EditedAt: r.EditedAt})
 	}
 	f.ChannelsSet = append(f.ChannelsSet, data.ChannelsSet...)
+	if p := data.Profile; p != nil {
+		f.Profile = &exportProfile{FormerPeers: answerText(p.FormerPeers), FirstTime: answerText(p.FirstTime),
+			TeamSize: p.TeamSize, UpdatedAt: p.UpdatedAt}
+		if !p.StartedOn.IsZero() {
+			f.Profile.StartedOn = p.StartedOn.Format(time.DateOnly)
+		}
+	}
+	for _, m := range data.Milestones {
+		f.Milestones = append(f.Milestones, exportMilest{Name: m.Name, State: m.State, SentAt: m.SentAt})
+	}
 	return f
+}
+
+// answerText is an optional yes/no answer as the export shows it.
+func answerText(a storage.Answer) string {
+	switch a {
+	case storage.Yes:
+		return "yes"
+	case storage.No:
+		return "no"
+	}
+	return ""
 }
 
 // exportCommand sends the user a JSON file with everything stored about
@@ -181,7 +223,7 @@ func (b *Bot) exportCommand(ctx context.Context, log *slog.Logger, who person) m
 // buttons act on whoever presses them, whatever their value says.
 func forgetCommand() message {
 	text := "*Delete everything Lead Coach stores about you?* That is your schedule, every nudge and what you answered, " +
-		"your replies to team questions, the tips you have seen and rated, and your weekly summaries. " +
+		"your replies to team questions, the tips you have seen and rated, your answers about your situation, and your summaries. " +
 		"Team channels you set up keep their weekly question, no longer linked to you. " +
 		"Messages already in Slack stay where they are. This cannot be undone: `/lead-tip export` first if you want a copy."
 	confirm := button(actionForgetConfirm, "Delete everything", "forget")
@@ -231,10 +273,14 @@ func forgottenWords(f storage.Forgotten) string {
 	count(f.TipsSeen, "tip seen", "tips seen")
 	count(f.Digests, "weekly summary", "weekly summaries")
 	count(f.TeamReplies, "reply to a team question", "replies to team questions")
+	count(f.Milestones, "summary of your first 90 days", "summaries of your first 90 days")
 	if f.Subscription {
 		parts = append(parts, "your schedule")
 	}
 	if f.Profile {
+		parts = append(parts, "your answers about your situation")
+	}
+	if f.User {
 		parts = append(parts, "your profile")
 	}
 	var text string

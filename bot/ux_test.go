@@ -283,9 +283,9 @@ func TestForgottenWords(t *testing.T) {
 		f    storage.Forgotten
 		want string
 	}{
-		{"everything", storage.Forgotten{Nudges: 3, Replies: 2, TipsSeen: 1, Subscription: true, Profile: true},
-			"Done: I deleted 3 nudges, 2 replies, 1 tip seen, your schedule and your profile."},
-		{"team", storage.Forgotten{Nudges: 1, Replies: 1, TipsSeen: 4, Digests: 2, TeamReplies: 1, TeamChannels: 1, Profile: true},
+		{"everything", storage.Forgotten{Nudges: 3, Replies: 2, TipsSeen: 1, Milestones: 1, Subscription: true, Profile: true, User: true},
+			"Done: I deleted 3 nudges, 2 replies, 1 tip seen, 1 summary of your first 90 days, your schedule, your answers about your situation and your profile."},
+		{"team", storage.Forgotten{Nudges: 1, Replies: 1, TipsSeen: 4, Digests: 2, TeamReplies: 1, TeamChannels: 1, User: true},
 			"Done: I deleted 1 nudge, 1 reply, 4 tips seen, 2 weekly summaries, 1 reply to a team question and your profile. " +
 				"The team channel you set up keeps its weekly question, no longer linked to you."},
 		{"two channels", storage.Forgotten{TeamReplies: 3, TeamChannels: 2},

@@ -11,13 +11,26 @@ import (
 // Wording helpers shared by every feature: how the bot says numbers,
 // times, days and outcomes. Escaping user text is in escape.go.
 
-// kindTitle turns a kind id into words: "ask-feedback" → "Ask feedback".
+// kindTitle names a kind of challenge: "ask-feedback" → "Asking for
+// feedback"; a kind without a name in kindTitles → its id in words.
 func kindTitle(kind string) string {
+	if t, ok := kindTitles[kind]; ok {
+		return t
+	}
 	s := strings.ReplaceAll(kind, "-", " ")
 	if s == "" {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// kindTitles name the library's kinds of challenge as practices.
+var kindTitles = map[string]string{
+	"delegate": "Delegating", "ask-feedback": "Asking for feedback", "hard-conversation": "Hard conversations",
+	"growth-one-on-one": "Growth 1:1s", "recognise": "Recognising good work", "explain-why": "Explaining the why",
+	"step-back": "Stepping back", "plan-time": "Planning your time", "mentor": "Mentoring",
+	"listen": "Listening", "translate": "Translating for the business", "give-feedback": "Giving feedback",
+	"decide": "Deciding", "plan-project": "Planning projects", "mindset": "Mindset",
 }
 
 func plural(n int, one, many string) string {

@@ -108,8 +108,8 @@ func demoCommand(ctx context.Context, stdout io.Writer) error {
 		return fmt.Errorf("demo: the bot did not connect: %w", err)
 	}
 
-	d := &demo{fake: fake, clock: clock, loc: loc, out: stdout}
-	fmt.Fprint(stdout, `Lead Coach demo: one week of the bot, played in a few seconds.
+	d := &demo{fake: fake, clock: clock, loc: loc, out: stdout, answered: map[string]bool{}}
+	fmt.Fprint(stdout, `Lead Coach demo: a week of the bot and a look back a month on, in seconds.
 
 Maya has just become an engineering manager. Leo and Zoe are on her team,
 which talks in the channel #team. The real bot runs here against a fake
@@ -124,7 +124,7 @@ Maya only" is an answer only she can see.
 		return fmt.Errorf("%w (the bot's log: %s)", err, logPath)
 	}
 	fmt.Fprintf(stdout, `
-That was the week. Lead Coach's database and log are kept for you to look at:
+That was the demo. Lead Coach's database and log are kept for you to look at:
   database: %s
             (try: sqlite3 %s .tables)
   log:      %s
@@ -144,11 +144,13 @@ type demo struct {
 	files     int
 	updates   int
 	seq       int
+	answered  map[string]bool // nudges answered unseen (skip), by ts
 }
 
 // play is the scripted week.
 func (d *demo) play(ctx context.Context) error {
 	at := func(day, hour, min int) time.Time { return time.Date(2026, 11, day, hour, min, 0, 0, d.loc) }
+	dec := func(day, hour, min int) time.Time { return time.Date(2026, 12, day, hour, min, 0, 0, d.loc) }
 	steps := []struct {
 		when time.Time
 		do   func() error
@@ -156,7 +158,7 @@ func (d *demo) play(ctx context.Context) error {
 		{at(23, 8, 50), func() error { return d.slash(ctx, demoManager, demoManager, "start") }},
 		{at(23, 9, 30), func() error { return d.waitNudges(ctx, 1) }},
 		{at(23, 9, 45), func() error {
-			return d.reply(ctx, demoManager, d.nudge(0), "I handed the release checklist to Leo and only reviewed the plan. Hard to keep my hands off!")
+			return d.reply(ctx, demoManager, d.nudge(0), "Asked Leo how he was after his on-call week. Worn out by pager noise: we agreed to fix the two loudest alerts first.")
 		}},
 		{at(23, 9, 50), func() error { return d.press(ctx, demoManager, d.nudge(0), "nudge_done") }},
 		{at(23, 10, 0), func() error { return d.slash(ctx, demoManager, demoManager, "my team misses deadlines") }},
@@ -180,6 +182,14 @@ func (d *demo) play(ctx context.Context) error {
 			return nil
 		}},
 		{at(27, 16, 0), func() error { return d.waitFiles(ctx, 1) }},
+		// Three weeks on, played but not shown; then a reflection comes back.
+		{dec(23, 9, 0), func() error {
+			return d.skip(ctx, at(27, 16, 0), dec(23, 9, 0))
+		}},
+		{dec(23, 9, 30), func() error { return d.waitLookBack(ctx) }},
+		{dec(23, 9, 40), func() error {
+			return d.reply(ctx, demoManager, d.lookBack(), "Both alerts are gone and Leo sleeps through on-call now. I start every 1:1 with how they are doing.")
+		}},
 	}
 	day := -1
 	for _, s := range steps {
@@ -200,15 +210,7 @@ func (d *demo) play(ctx context.Context) error {
 // it said. Each step has waited for the bot's answer already; this catches
 // what comes with it (a follow-up post, a file after its message).
 func (d *demo) settle() {
-	last, quiet := d.count(), 0
-	for quiet < 8 {
-		time.Sleep(15 * time.Millisecond)
-		if n := d.count(); n != last {
-			last, quiet = n, 0
-		} else {
-			quiet++
-		}
-	}
+	d.quiet()
 	d.flush()
 }
 
@@ -265,6 +267,117 @@ func (d *demo) teamPrompt() slackfake.Message {
 
 func (d *demo) waitTeamPrompt(ctx context.Context) error {
 	return waitUntil(ctx, "the weekly team prompt", func() bool { return d.teamPrompt().TS != "" })
+}
+
+// lookBack is the look-back in Maya's DM, if one came.
+func (d *demo) lookBack() slackfake.Message {
+	for _, m := range d.fake.Messages("D" + demoManager) {
+		if m.ThreadTS == "" && strings.HasPrefix(m.Text, "Looking back") {
+			return m
+		}
+	}
+	return slackfake.Message{}
+}
+
+func (d *demo) waitLookBack(ctx context.Context) error {
+	return waitUntil(ctx, "the look-back", func() bool { return d.lookBack().TS != "" })
+}
+
+// skip plays the time from after to before on the bot, stopping at every
+// slot of the demo's schedules (the nudges at 09:30 on Monday, Wednesday
+// and Friday; the team's question at 15:00 and the summary at 16:00 on
+// Friday), and prints only what happened, counted: the bot does all it
+// would, unseen.
+func (d *demo) skip(ctx context.Context, after, before time.Time) error {
+	d.flush()
+	count := func() (nudges, questions, summaries int) {
+		nudges = len(d.nudges())
+		for _, m := range d.fake.Messages(demoChannel) {
+			if m.ThreadTS == "" {
+				questions++
+			}
+		}
+		for _, m := range d.fake.Messages("D" + demoManager) {
+			if strings.HasPrefix(m.Text, "Your week with Lead Coach") {
+				summaries++
+			}
+		}
+		return
+	}
+	n0, q0, s0 := count()
+	defer func() {
+		n, q, s := count()
+		d.discard()
+		d.note(fmt.Sprintf("%d weeks go by, played but not shown: %d nudges, which Maya marks Done or Skip, %d team questions and %d Friday summaries.",
+			int(before.Sub(after).Hours()/24/7), n-n0, q-q0, s-s0))
+	}()
+	for day := after; day.Before(before); day = day.AddDate(0, 0, 1) {
+		var times []int
+		switch day.Weekday() {
+		case time.Monday, time.Wednesday:
+			times = []int{9*60 + 30}
+		case time.Friday:
+			times = []int{9*60 + 30, 15 * 60, 16 * 60}
+		}
+		for _, m := range times {
+			t := time.Date(day.Year(), day.Month(), day.Day(), m/60, m%60, 30, 0, d.loc)
+			if !t.After(after) || !t.Before(before) {
+				continue
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			d.clock.Set(t)
+			d.quiet()
+			if err := d.answerQuietly(ctx); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// answerQuietly has Maya press Done or Skip, in turn, on each nudge not
+// answered yet, as a busy manager might, without printing it.
+func (d *demo) answerQuietly(ctx context.Context) error {
+	for _, m := range d.nudges() {
+		if len(slackfake.Buttons(m.Blocks)) == 0 || d.answered[m.TS] {
+			continue
+		}
+		d.answered[m.TS] = true
+		action := "nudge_done"
+		if len(d.answered)%3 == 0 {
+			action = "nudge_skip"
+		}
+		id, err := d.fake.ClickButton(ctx, slackfake.Click{UserID: demoManager, ActionID: action, Blocks: m.Blocks, ChannelID: m.Channel, MessageTS: m.TS})
+		if err != nil {
+			return err
+		}
+		if _, err := d.fake.WaitAck(ctx, id); err != nil {
+			return err
+		}
+	}
+	d.quiet()
+	return nil
+}
+
+// quiet waits until the bot has been quiet for a moment.
+func (d *demo) quiet() {
+	last, still := d.count(), 0
+	for still < 8 {
+		time.Sleep(15 * time.Millisecond)
+		if n := d.count(); n != last {
+			last, still = n, 0
+		} else {
+			still++
+		}
+	}
+}
+
+// discard marks everything the bot said so far as printed.
+func (d *demo) discard() {
+	d.msgs, d.responses = len(d.fake.Messages("")), len(d.fake.ResponsePosts())
+	d.files, d.updates = len(d.fake.Files()), len(d.fake.Calls("chat.update"))
 }
 
 func (d *demo) waitFiles(ctx context.Context, n int) error {

@@ -27,7 +27,7 @@ func TestDemo(t *testing.T) {
 		{"the subscription confirmed", "You're in."},
 		{"the first nudge", "Lead Coach (DM to Maya):"},
 		{"a nudge's buttons", "[Done] [Not yet] [Skip]"},
-		{"a reply in the nudge's thread", "Maya (DM, in the thread): I handed the release checklist"},
+		{"a reply in the nudge's thread", "Maya (DM, in the thread): Asked Leo how he was"},
 		{"the bot's answer to it", "Thank you for writing it down"},
 		{"a button press", "Maya presses [Done]"},
 		{"the choice shown instead of the buttons", "shows the choice instead of the buttons: ✅ Done."},
@@ -49,6 +49,12 @@ func TestDemo(t *testing.T) {
 		{"the Friday digest", "Your week with Lead Coach"},
 		{"its counts", "3 challenges, 2 done, 1 skipped"},
 		{"its chart", "uploads a chart to the DM"},
+		{"weeks played unseen", "3 weeks go by, played but not shown: 10 nudges"},
+		{"the look-back", "Looking back"},
+		{"her own words back", "Four weeks ago, after “Ask how someone is really doing”, you wrote: > Asked Leo how he was"},
+		{"its question", "What has changed since?"},
+		{"her answer in its thread", "Maya (DM, in the thread): Both alerts are gone"},
+		{"kept with the first", "I have kept this with what you wrote back then"},
 		{"where the database is", "database: /"},
 	}
 	rest := flat
@@ -101,7 +107,7 @@ func TestDemo(t *testing.T) {
 	if strings.Contains(string(logs), "level=ERROR") || strings.Contains(string(logs), "level=WARN") {
 		t.Errorf("the bot logged a problem during the demo:\n%s", logs)
 	}
-	for _, msg := range []string{"nudge sent", "reply recorded", "nudge answered", "weekly prompt posted", "team reply recorded", "digest sent"} {
+	for _, msg := range []string{"nudge sent", "reply recorded", "nudge answered", "weekly prompt posted", "team reply recorded", "digest sent", "look-back sent"} {
 		if !strings.Contains(string(logs), msg) {
 			t.Errorf("the bot's log lacks %q: that part did not go through the bot", msg)
 		}

@@ -23,6 +23,9 @@ Usage:
   leadbot topics             list the topics you can ask about
   leadbot ratings [--top N]  the tips rated least helpful (Helpful? buttons),
                              from LEADBOT_DB, to see which content to improve
+  leadbot season [--former-peers] [--managed-before] [--started-weeks-ago N] [--weeks N]
+                             print the nudges a simulated manager gets over a
+                             season, by the programme's real rule (docs/season.md)
   leadbot demo               play a week of Lead Coach against a built-in fake
                              Slack and print the conversation (no workspace needed)
   leadbot help               show this help
@@ -86,6 +89,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return topicsCommand(stdout)
 	case "ratings":
 		return ratingsCommand(ctx, rest, getenv, stdout)
+	case "season":
+		return seasonCommand(rest, stdout)
 	case "demo":
 		return demoCommand(ctx, stdout)
 	case "help":
