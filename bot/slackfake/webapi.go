@@ -16,7 +16,8 @@ import (
 
 const methodConnectionsOpen = "apps.connections.open"
 
-// Call is one Web API request the server answered.
+// Call is one Web API request the server answered, or acted on and lost
+// the answer of.
 type Call struct {
 	// Method is the API method, e.g. "chat.postMessage".
 	Method string
@@ -30,12 +31,16 @@ type Call struct {
 	// "token" form field that slack-go's form posts use).
 	Token string
 	At    time.Time
-	// Status is the HTTP status answered.
+	// Status is the HTTP status answered, 0 if the answer was lost.
 	Status int
 	// SlackError is the "error" answered with "ok":false, "" when ok.
 	SlackError string
-	// Response is the JSON body answered.
+	// Response is the JSON body answered, or the one that was lost.
 	Response json.RawMessage
+	// Lost reports that the method acted but the client never got the
+	// answer: the connection was closed (Fault.DropAnswer), or the client
+	// gave up before a late one (Fault.LateAnswer).
+	Lost bool
 }
 
 // tokenBucket is a plain token bucket; rate 0 disables it.
@@ -141,7 +146,8 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 		s.answer(w, req, http.StatusTooManyRequests, nil, "ratelimited", http.Header{"Retry-After": {"1"}})
 		return
 	}
-	if done := s.applyFault(r.Context(), w, req); done {
+	f, done := s.applyFault(r.Context(), w, req)
+	if done {
 		return
 	}
 
@@ -157,7 +163,7 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	resp, slackErr := h(s, req)
 	s.mu.Unlock()
-	s.answer(w, req, http.StatusOK, resp, slackErr, header)
+	s.deliver(r.Context(), w, req, f, http.StatusOK, resp, slackErr, header)
 }
 
 // connectionsOpen answers apps.connections.open with a websocket URL.
@@ -200,18 +206,32 @@ func (s *Server) connectionsOpen(ctx context.Context, w http.ResponseWriter, req
 		return
 	}
 	s.mu.Unlock()
-	if done := s.applyFault(ctx, w, req); done {
+	f, done := s.applyFault(ctx, w, req)
+	if done {
 		return
 	}
 	s.mu.Lock()
 	ticket := strconv.FormatInt(s.nextSeqLocked(), 10)
 	s.tickets[ticket] = true
 	s.mu.Unlock()
-	s.answer(w, req, http.StatusOK, map[string]any{"url": s.wsURL + "/link/?ticket=" + ticket}, "", nil)
+	s.deliver(ctx, w, req, f, http.StatusOK, map[string]any{"url": s.wsURL + "/link/?ticket=" + ticket}, "", nil)
 }
 
 // answer writes the JSON response and records the call.
 func (s *Server) answer(w http.ResponseWriter, req *apiRequest, status int, resp map[string]any, slackErr string, header http.Header) {
+	b := answerBody(resp, slackErr)
+	for k, v := range header {
+		w.Header()[k] = v
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+	s.record(req, status, slackErr, b, false)
+}
+
+// answerBody returns the JSON answer: resp with "ok":true, or
+// {"ok":false,"error":slackErr}.
+func answerBody(resp map[string]any, slackErr string) []byte {
 	body := map[string]any{}
 	if slackErr != "" {
 		body["ok"] = false
@@ -221,13 +241,12 @@ func (s *Server) answer(w http.ResponseWriter, req *apiRequest, status int, resp
 		body["ok"] = true
 	}
 	b, _ := json.Marshal(body)
-	for k, v := range header {
-		w.Header()[k] = v
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
+	return b
+}
 
+// record adds the call to Calls: answered with status and body, or, if
+// lost, not answered at all.
+func (s *Server) record(req *apiRequest, status int, slackErr string, body []byte, lost bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls = append(s.calls, Call{
@@ -238,12 +257,17 @@ func (s *Server) answer(w http.ResponseWriter, req *apiRequest, status int, resp
 		At:         req.at,
 		Status:     status,
 		SlackError: slackErr,
-		Response:   b,
+		Response:   body,
+		Lost:       lost,
 	})
 	if status == http.StatusTooManyRequests {
 		s.rateLimited[req.method]++
 	}
-	s.logf("%s -> %d %s", req.method, status, slackErr)
+	if lost {
+		s.logf("%s -> answer lost %s", req.method, slackErr)
+	} else {
+		s.logf("%s -> %d %s", req.method, status, slackErr)
+	}
 	s.notifyLocked()
 }
 
