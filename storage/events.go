@@ -32,17 +32,28 @@ func markEvent(ctx context.Context, tx *sql.Tx, eventID string, now int64) (bool
 	return n == 1, nil
 }
 
-// PruneEvents forgets processed event ids older than before. Slack retries
-// an event for minutes, not days, so a week of ids is plenty.
+// PruneEvents forgets processed event ids, and the tombstones of messages
+// that never came (tombstones.go), older than before. Slack retries an
+// event for minutes, not days, so a week of ids is plenty. It returns how
+// many rows it deleted.
 func (db *DB) PruneEvents(ctx context.Context, before time.Time) (int64, error) {
 	var n int64
 	err := db.withTx(ctx, func(tx *sql.Tx, _ int64) error {
-		res, err := tx.ExecContext(ctx, "DELETE FROM processed_events WHERE processed_at < ?", before.UTC().Unix())
-		if err != nil {
-			return fmt.Errorf("prune events: %w", err)
+		for _, query := range []string{
+			"DELETE FROM processed_events WHERE processed_at < ?",
+			"DELETE FROM message_tombstones WHERE changed_at < ?",
+		} {
+			res, err := tx.ExecContext(ctx, query, before.UTC().Unix())
+			if err != nil {
+				return fmt.Errorf("prune events: %w", err)
+			}
+			deleted, err := res.RowsAffected()
+			if err != nil {
+				return fmt.Errorf("prune events: %w", err)
+			}
+			n += deleted
 		}
-		n, err = res.RowsAffected()
-		return err
+		return nil
 	})
 	return n, err
 }
