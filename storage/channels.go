@@ -491,8 +491,11 @@ func (db *DB) ReclaimTeamPost(ctx context.Context, p TeamPost) (bool, error) {
 
 // RecordTeamReply stores r, a reply in the thread of post r.PostID, in one
 // transaction together with the event id, so that Slack delivering the
-// same event again stores nothing twice. It returns false if the event or
-// the message was already recorded, or the post is not in r.ChannelID.
+// same event again stores nothing twice. A reply whose edit arrived before
+// it is stored with the edited text; one whose deletion did is not stored
+// at all. It returns false if nothing was stored: the event or the message
+// was already recorded, the message was deleted, or the post is not in
+// r.ChannelID.
 func (db *DB) RecordTeamReply(ctx context.Context, eventID string, r TeamReply) (bool, error) {
 	var stored bool
 	err := db.withTx(ctx, func(tx *sql.Tx, now int64) error {
@@ -502,11 +505,15 @@ func (db *DB) RecordTeamReply(ctx context.Context, eventID string, r TeamReply) 
 				return err
 			}
 		}
+		text, edited := r.Text, int64(0)
+		if keep, err := lateMessage(ctx, tx, r.ChannelID, r.TS, r.UserID, &text, &edited); err != nil || !keep {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `
-			INSERT INTO team_replies (post_id, channel_id, user_id, ts, text, created_at)
-			SELECT id, ?, ?, ?, ?, ? FROM team_posts WHERE id = ? AND channel_id = ?
+			INSERT INTO team_replies (post_id, channel_id, user_id, ts, text, created_at, edited_at)
+			SELECT id, ?, ?, ?, ?, ?, ? FROM team_posts WHERE id = ? AND channel_id = ?
 			ON CONFLICT (channel_id, ts) DO NOTHING`,
-			r.ChannelID, r.UserID, r.TS, r.Text, now, r.PostID, r.ChannelID)
+			r.ChannelID, r.UserID, r.TS, text, now, edited, r.PostID, r.ChannelID)
 		if err != nil {
 			return fmt.Errorf("record team reply %s/%s: %w", r.ChannelID, r.TS, err)
 		}
@@ -518,20 +525,24 @@ func (db *DB) RecordTeamReply(ctx context.Context, eventID string, r TeamReply) 
 }
 
 // EditTeamReply replaces the text of userID's team reply at channelID/ts
-// (they edited the message). It returns false if there is no such reply
-// or the event was already handled.
+// (they edited the message). If no message is stored there (yet), the
+// edit is kept for RecordTeamReply. It returns false if no reply was
+// changed or the event was already handled.
 func (db *DB) EditTeamReply(ctx context.Context, eventID, userID, channelID, ts, text string) (bool, error) {
-	return db.changeReply(ctx, eventID, `UPDATE team_replies SET text = ?, edited_at = ?
+	return db.changeReply(ctx, eventID, channelID, ts, tombstone{userID: userID, text: text},
+		`UPDATE team_replies SET text = ?, edited_at = ?
 		WHERE channel_id = ? AND ts = ? AND user_id = ?`, func(now int64) []any {
-		return []any{text, now, channelID, ts, userID}
-	})
+			return []any{text, now, channelID, ts, userID}
+		})
 }
 
 // DeleteTeamReply removes the team reply at channelID/ts (the message was
-// deleted). It returns false if there is no such reply or the event was
-// already handled.
+// deleted). If no message is stored there (yet), the deletion is kept, so
+// that RecordTeamReply does not store it later. It returns false if no
+// reply was removed or the event was already handled.
 func (db *DB) DeleteTeamReply(ctx context.Context, eventID, channelID, ts string) (bool, error) {
-	return db.changeReply(ctx, eventID, `DELETE FROM team_replies WHERE channel_id = ? AND ts = ?`,
+	return db.changeReply(ctx, eventID, channelID, ts, tombstone{deleted: true},
+		`DELETE FROM team_replies WHERE channel_id = ? AND ts = ?`,
 		func(int64) []any { return []any{channelID, ts} })
 }
 

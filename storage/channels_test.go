@@ -255,6 +255,10 @@ func TestForgetRemovesTeamData(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// An edit of U1's that came before its message (tombstones.go).
+	if _, err := db.EditTeamReply(ctx, "EvEditU1", "U1", "C1", "100.9", "early edit"); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := db.Forget(ctx, "U1"); err != nil {
 		t.Fatal(err)
 	}

@@ -29,8 +29,11 @@ type Reply struct {
 
 // RecordReply stores r and, if the nudge had no outcome yet, marks it
 // replied, in one transaction together with the event id, so that Slack
-// delivering the same event again stores nothing twice. It returns false
-// if the event or the message was already recorded.
+// delivering the same event again stores nothing twice. A reply whose
+// edit arrived before it is stored with the edited text; one whose
+// deletion did is not stored at all. It returns false if nothing was
+// stored: the event or the message was already recorded, or the message
+// was deleted.
 func (db *DB) RecordReply(ctx context.Context, eventID string, r Reply) (bool, error) {
 	var stored bool
 	// Batched: replies arrive together after a fan-out of nudges, and each
@@ -42,11 +45,15 @@ func (db *DB) RecordReply(ctx context.Context, eventID string, r Reply) (bool, e
 				return err
 			}
 		}
+		text, edited := r.Text, int64(0)
+		if keep, err := lateMessage(ctx, tx, r.Channel, r.TS, r.UserID, &text, &edited); err != nil || !keep {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `
-			INSERT INTO replies (delivery_id, user_id, channel, ts, thread_ts, text, via, created_at)
-			SELECT id, ?, ?, ?, ?, ?, ?, ? FROM deliveries WHERE id = ? AND user_id = ?
+			INSERT INTO replies (delivery_id, user_id, channel, ts, thread_ts, text, via, created_at, edited_at)
+			SELECT id, ?, ?, ?, ?, ?, ?, ?, ? FROM deliveries WHERE id = ? AND user_id = ?
 			ON CONFLICT (channel, ts) DO NOTHING`,
-			r.UserID, r.Channel, r.TS, r.ThreadTS, r.Text, r.Via, now, r.DeliveryID, r.UserID)
+			r.UserID, r.Channel, r.TS, r.ThreadTS, text, r.Via, now, edited, r.DeliveryID, r.UserID)
 		if err != nil {
 			return fmt.Errorf("record reply %s/%s: %w", r.Channel, r.TS, err)
 		}
@@ -65,24 +72,31 @@ func (db *DB) RecordReply(ctx context.Context, eventID string, r Reply) (bool, e
 }
 
 // EditReply replaces the text of userID's reply at channel/ts (the user
-// edited the message). It returns false if there is no such reply or the
+// edited the message). If no message is stored there (yet), the edit is
+// kept for RecordReply. It returns false if no reply was changed or the
 // event was already handled.
 func (db *DB) EditReply(ctx context.Context, eventID, userID, channel, ts, text string) (bool, error) {
-	return db.changeReply(ctx, eventID, `UPDATE replies SET text = ?, edited_at = ?
+	return db.changeReply(ctx, eventID, channel, ts, tombstone{userID: userID, text: text},
+		`UPDATE replies SET text = ?, edited_at = ?
 		WHERE channel = ? AND ts = ? AND user_id = ?`, func(now int64) []any {
-		return []any{text, now, channel, ts, userID}
-	})
+			return []any{text, now, channel, ts, userID}
+		})
 }
 
 // DeleteReply removes the reply at channel/ts (the user deleted the
-// message). It returns false if there is no such reply or the event was
-// already handled.
+// message). If no message is stored there (yet), the deletion is kept, so
+// that RecordReply does not store it later. It returns false if no reply
+// was removed or the event was already handled.
 func (db *DB) DeleteReply(ctx context.Context, eventID, channel, ts string) (bool, error) {
-	return db.changeReply(ctx, eventID, `DELETE FROM replies WHERE channel = ? AND ts = ?`,
+	return db.changeReply(ctx, eventID, channel, ts, tombstone{deleted: true},
+		`DELETE FROM replies WHERE channel = ? AND ts = ?`,
 		func(int64) []any { return []any{channel, ts} })
 }
 
-func (db *DB) changeReply(ctx context.Context, eventID, query string, args func(now int64) []any) (bool, error) {
+// changeReply runs query, the edit or deletion of the message at
+// channel/ts, with the event id. If it changes nothing, the message has
+// not arrived (yet): early is kept as its tombstone.
+func (db *DB) changeReply(ctx context.Context, eventID, channel, ts string, early tombstone, query string, args func(now int64) []any) (bool, error) {
 	var changed bool
 	err := db.withTx(ctx, func(tx *sql.Tx, now int64) error {
 		if eventID != "" {
@@ -96,8 +110,11 @@ func (db *DB) changeReply(ctx context.Context, eventID, query string, args func(
 			return fmt.Errorf("change reply: %w", err)
 		}
 		n, _ := res.RowsAffected()
-		changed = n > 0
-		return nil
+		if changed = n > 0; changed {
+			return nil
+		}
+		early.changedAt = now
+		return keepTombstone(ctx, tx, channel, ts, early)
 	})
 	return changed, err
 }

@@ -160,6 +160,14 @@ func (db *DB) Forget(ctx context.Context, userID string) (Forgotten, error) {
 		}
 		var err error
 		var n int64
+		// Tombstones (tombstones.go) first, while the user's DM channels are
+		// still known: an edit's holds its author and text, a deletion's in
+		// their DM only the channel.
+		if _, err = del(`DELETE FROM message_tombstones WHERE user_id = ?1 OR channel IN (
+			SELECT dm_channel FROM users WHERE id = ?1 AND dm_channel <> ''
+			UNION SELECT channel FROM deliveries WHERE user_id = ?1 AND channel <> '')`); err != nil {
+			return err
+		}
 		if f.Replies, err = del(`DELETE FROM replies WHERE user_id = ?`); err != nil {
 			return err
 		}

@@ -2,7 +2,9 @@ package storage
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -35,6 +37,13 @@ func fillUser(t *testing.T, db *DB, user string) {
 		t.Fatal(err)
 	}
 	if _, err := db.ClaimMilestone(ctx, user, "day-90"); err != nil {
+		t.Fatal(err)
+	}
+	// An edit and a deletion of DMs that have not arrived (tombstones.go).
+	if _, err := db.EditReply(ctx, "EvEdit"+user, user, "D"+user, "3."+user, "early edit of "+user); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.DeleteReply(ctx, "EvDel"+user, "D"+user, "4."+user); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -101,6 +110,13 @@ func TestForgetLeavesNoTrace(t *testing.T) {
 	if got := rowsMentioning(t, db, "U1"); len(got) != 0 {
 		t.Errorf("after Forget, U1 is still in %v", got)
 	}
+	// A deletion's tombstone names no user, only their DM.
+	if n := tombstones(t, db, "DU1"); n != 0 {
+		t.Errorf("after Forget, %d tombstones in U1's DM", n)
+	}
+	if n := tombstones(t, db, "DU2"); n != 2 {
+		t.Errorf("%d tombstones in U2's DM after forgetting U1, want 2", n)
+	}
 	// U2 is untouched.
 	data, err := db.UserData(ctx, "U2")
 	if err != nil {
@@ -136,5 +152,14 @@ func TestUserDataOnlyTheirs(t *testing.T) {
 	}
 	if data.Subscription == nil || data.Subscription.UserID != "U1" || data.User.ID != "U1" {
 		t.Errorf("export of U1: %+v", data)
+	}
+	// An edit kept for a message that has not arrived is no reply of
+	// theirs (yet): it is not exported.
+	b, err := json.Marshal(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "early edit") {
+		t.Errorf("export of U1 holds a tombstone: %s", b)
 	}
 }

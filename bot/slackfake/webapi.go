@@ -16,7 +16,8 @@ import (
 
 const methodConnectionsOpen = "apps.connections.open"
 
-// Call is one Web API request the server answered.
+// Call is one Web API request the server answered, or acted on and lost
+// the answer of.
 type Call struct {
 	// Method is the API method, e.g. "chat.postMessage".
 	Method string
@@ -30,31 +31,16 @@ type Call struct {
 	// "token" form field that slack-go's form posts use).
 	Token string
 	At    time.Time
-	// Status is the HTTP status answered.
+	// Status is the HTTP status answered, 0 if the answer was lost.
 	Status int
 	// SlackError is the "error" answered with "ok":false, "" when ok.
 	SlackError string
-	// Response is the JSON body answered.
+	// Response is the JSON body answered, or the one that was lost.
 	Response json.RawMessage
-}
-
-// Fault is a failure injected into the next calls of a method.
-type Fault struct {
-	// Status is the HTTP status to answer, e.g. 429 or 500; 0 means 200.
-	Status int
-	// RetryAfter is the Retry-After header in seconds; a 429 gets 1 when 0.
-	RetryAfter int
-	// SlackError, with Status 0 or 200, answers {"ok":false,"error":SlackError}.
-	SlackError string
-	// Delay is slept before answering (to provoke client timeouts). A Fault
-	// with only a Delay answers normally afterwards.
-	Delay time.Duration
-}
-
-type faultRule struct {
-	method    string
-	remaining int
-	f         Fault
+	// Lost reports that the method acted but the client never got the
+	// answer: the connection was closed (Fault.DropAnswer), or the client
+	// gave up before a late one (Fault.LateAnswer).
+	Lost bool
 }
 
 // tokenBucket is a plain token bucket; rate 0 disables it.
@@ -160,7 +146,8 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 		s.answer(w, req, http.StatusTooManyRequests, nil, "ratelimited", http.Header{"Retry-After": {"1"}})
 		return
 	}
-	if done := s.applyFault(r.Context(), w, req); done {
+	f, done := s.applyFault(r.Context(), w, req)
+	if done {
 		return
 	}
 
@@ -176,7 +163,7 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	resp, slackErr := h(s, req)
 	s.mu.Unlock()
-	s.answer(w, req, http.StatusOK, resp, slackErr, header)
+	s.deliver(r.Context(), w, req, f, http.StatusOK, resp, slackErr, header)
 }
 
 // connectionsOpen answers apps.connections.open with a websocket URL.
@@ -219,78 +206,32 @@ func (s *Server) connectionsOpen(ctx context.Context, w http.ResponseWriter, req
 		return
 	}
 	s.mu.Unlock()
-	if done := s.applyFault(ctx, w, req); done {
+	f, done := s.applyFault(ctx, w, req)
+	if done {
 		return
 	}
 	s.mu.Lock()
 	ticket := strconv.FormatInt(s.nextSeqLocked(), 10)
 	s.tickets[ticket] = true
 	s.mu.Unlock()
-	s.answer(w, req, http.StatusOK, map[string]any{"url": s.wsURL + "/link/?ticket=" + ticket}, "", nil)
-}
-
-// applyFault answers req with the next matching injected fault, if any. It
-// reports whether the request has been answered.
-func (s *Server) applyFault(ctx context.Context, w http.ResponseWriter, req *apiRequest) bool {
-	s.mu.Lock()
-	var f *Fault
-	for i, rule := range s.faults {
-		if rule.method == req.method || (rule.method == "" && req.method != methodConnectionsOpen) {
-			fault := rule.f
-			f = &fault
-			rule.remaining--
-			if rule.remaining <= 0 {
-				s.faults = append(s.faults[:i], s.faults[i+1:]...)
-			}
-			break
-		}
-	}
-	s.mu.Unlock()
-	if f == nil {
-		return false
-	}
-	if f.Delay > 0 {
-		t := time.NewTimer(f.Delay)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			s.answer(w, req, http.StatusRequestTimeout, nil, "client_gone", nil)
-			return true
-		case <-s.done:
-			t.Stop()
-			s.answer(w, req, http.StatusServiceUnavailable, nil, "server_closed", nil)
-			return true
-		}
-	}
-	switch {
-	case f.Status != 0 && f.Status != http.StatusOK:
-		header := http.Header{}
-		retry := f.RetryAfter
-		if retry == 0 && f.Status == http.StatusTooManyRequests {
-			retry = 1
-		}
-		if retry > 0 {
-			header.Set("Retry-After", strconv.Itoa(retry))
-		}
-		slackErr := f.SlackError
-		if slackErr == "" {
-			slackErr = "internal_error"
-			if f.Status == http.StatusTooManyRequests {
-				slackErr = "ratelimited"
-			}
-		}
-		s.answer(w, req, f.Status, nil, slackErr, header)
-		return true
-	case f.SlackError != "":
-		s.answer(w, req, http.StatusOK, nil, f.SlackError, nil)
-		return true
-	}
-	return false
+	s.deliver(ctx, w, req, f, http.StatusOK, map[string]any{"url": s.wsURL + "/link/?ticket=" + ticket}, "", nil)
 }
 
 // answer writes the JSON response and records the call.
 func (s *Server) answer(w http.ResponseWriter, req *apiRequest, status int, resp map[string]any, slackErr string, header http.Header) {
+	b := answerBody(resp, slackErr)
+	for k, v := range header {
+		w.Header()[k] = v
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+	s.record(req, status, slackErr, b, false)
+}
+
+// answerBody returns the JSON answer: resp with "ok":true, or
+// {"ok":false,"error":slackErr}.
+func answerBody(resp map[string]any, slackErr string) []byte {
 	body := map[string]any{}
 	if slackErr != "" {
 		body["ok"] = false
@@ -300,13 +241,12 @@ func (s *Server) answer(w http.ResponseWriter, req *apiRequest, status int, resp
 		body["ok"] = true
 	}
 	b, _ := json.Marshal(body)
-	for k, v := range header {
-		w.Header()[k] = v
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
+	return b
+}
 
+// record adds the call to Calls: answered with status and body, or, if
+// lost, not answered at all.
+func (s *Server) record(req *apiRequest, status int, slackErr string, body []byte, lost bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls = append(s.calls, Call{
@@ -317,12 +257,17 @@ func (s *Server) answer(w http.ResponseWriter, req *apiRequest, status int, resp
 		At:         req.at,
 		Status:     status,
 		SlackError: slackErr,
-		Response:   b,
+		Response:   body,
+		Lost:       lost,
 	})
 	if status == http.StatusTooManyRequests {
 		s.rateLimited[req.method]++
 	}
-	s.logf("%s -> %d %s", req.method, status, slackErr)
+	if lost {
+		s.logf("%s -> answer lost %s", req.method, slackErr)
+	} else {
+		s.logf("%s -> %d %s", req.method, status, slackErr)
+	}
 	s.notifyLocked()
 }
 
@@ -394,25 +339,6 @@ func (s *Server) WaitCall(ctx context.Context, method string, match func(Call) b
 		return Call{}, fmt.Errorf("wait call %s: %w", method, err)
 	}
 	return c, nil
-}
-
-// InjectFault makes the next times calls of method ("" for any Web API
-// method but apps.connections.open) answer with f. Faults are used in the
-// order injected; times <= 0 does nothing.
-func (s *Server) InjectFault(method string, times int, f Fault) {
-	if times <= 0 {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = append(s.faults, &faultRule{method: method, remaining: times, f: f})
-}
-
-// ClearFaults removes every injected fault not yet used.
-func (s *Server) ClearFaults() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = nil
 }
 
 // SetRateLimit puts a global token bucket of perSecond calls and burst over

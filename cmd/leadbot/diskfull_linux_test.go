@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"net/http"
 	"os/signal"
 	"path/filepath"
 	"strings"
@@ -94,4 +95,41 @@ func TestDiskFull(t *testing.T) {
 		t.Errorf("replies after the disk filled up and emptied: %+v, %v", rs, err)
 	}
 	t.Logf("stored on delivery attempt %d", ack.Attempt)
+}
+
+// TestHealthzDiskFull: with the disk full under the running binary,
+// /healthz answers 503 naming the database (it read the database and said
+// ok before), and 200 again once there is room.
+func TestHealthzDiskFull(t *testing.T) {
+	t.Parallel()
+	signal.Ignore(syscall.SIGXFSZ) // see TestDiskFull
+	fake := newFake(t, slackfake.Options{})
+	vars := binaryEnv(fake, filepath.Join(t.TempDir(), "leadbot.db"))
+	vars["LEADBOT_ADDR"] = "127.0.0.1:0"
+	p := startConnected(t, fake, vars)
+	pollUntil(t, "the health address logged", func() bool { return opsAddrLine.MatchString(p.out.String()) })
+	base := "http://" + opsAddrLine.FindStringSubmatch(p.out.String())[1]
+	if code, body := waitHealth(t, base, http.StatusOK); code != http.StatusOK {
+		t.Fatalf("/healthz = %d %s at start, want 200", code, body)
+	}
+
+	setFileSizeLimit(t, p.cmd.Process.Pid, 0)
+	code, body := waitHealth(t, base, http.StatusServiceUnavailable)
+	if code != http.StatusServiceUnavailable {
+		t.Fatalf("/healthz = %d %s with the disk full, want 503\n%s", code, body, p.out)
+	}
+	if got, want := decodeHealth(t, body), (health{Status: "unhealthy", Slack: "connected", Database: "unavailable"}); got != want {
+		t.Errorf("/healthz body = %+v, want %+v", got, want)
+	}
+	if !strings.Contains(p.out.String(), "the database cannot be used") {
+		t.Errorf("the log does not say the database cannot be used:\n%s", p.out)
+	}
+
+	setFileSizeLimit(t, p.cmd.Process.Pid, ^uint64(0))
+	if code, body := waitHealth(t, base, http.StatusOK); code != http.StatusOK {
+		t.Errorf("/healthz = %d %s once there is room, want 200", code, body)
+	}
+	if code := p.terminate(20 * time.Second); code != 0 {
+		t.Errorf("exit status %d, want 0\n%s", code, p.out)
+	}
 }

@@ -60,9 +60,10 @@ type health struct {
 }
 
 // healthHandler answers 200 when the Socket Mode connection is up and the
-// database answers, 503 otherwise, with a JSON body naming the part that
-// is down. The database's error goes to the log, not the body, once when
-// it goes down and once when it is back: probes come every few seconds.
+// database can be read and written, 503 otherwise, with a JSON body naming
+// the part that is down. The database's error goes to the log, not the
+// body, once when it goes down and once when it is back: probes come every
+// few seconds.
 func healthHandler(connected func() bool, ping func(context.Context) error, log *slog.Logger) http.HandlerFunc {
 	var dbDown atomic.Bool
 	return func(w http.ResponseWriter, r *http.Request) {
@@ -75,10 +76,10 @@ func healthHandler(connected func() bool, ping func(context.Context) error, log 
 		if err := ping(ctx); err != nil {
 			h.Status, h.Database = "unhealthy", "unavailable"
 			if dbDown.CompareAndSwap(false, true) {
-				log.Error("health check: the database does not answer", keyErr, err)
+				log.Error("health check: the database cannot be used", keyErr, err)
 			}
 		} else if dbDown.CompareAndSwap(true, false) {
-			log.Info("health check: the database answers again")
+			log.Info("health check: the database can be used again")
 		}
 		code := http.StatusOK
 		if h.Status != "ok" {
@@ -91,12 +92,13 @@ func healthHandler(connected func() bool, ping func(context.Context) error, log 
 	}
 }
 
-// databaseCheck returns the database half of /healthz for db. It reads a
-// table, where a bare SELECT 1 would be answered without touching the
-// file, and it checks that LEADBOT_DB is still the file the bot opened:
-// SQLite goes on reading and writing a file deleted or replaced under it,
-// and all it writes then is lost at the next start. It returns an error
-// if the file cannot be examined now.
+// databaseCheck returns the database half of /healthz for db. It checks
+// that LEADBOT_DB is still the file the bot opened: SQLite goes on reading
+// and writing a file deleted or replaced under it, and all it writes then
+// is lost at the next start. It reads a table, where a bare SELECT 1 would
+// be answered without touching the file, and it makes a one-row write:
+// on a full disk or a read-only file reads still work and only writes
+// fail. It returns an error if the file cannot be examined now.
 func databaseCheck(db *storage.DB) (func(context.Context) error, error) {
 	path := db.Path()
 	opened, err := os.Stat(path)
@@ -114,6 +116,9 @@ func databaseCheck(db *storage.DB) (func(context.Context) error, error) {
 		}
 		if _, err := db.SchemaVersion(ctx); err != nil {
 			return fmt.Errorf("read %s: %w", path, err)
+		}
+		if err := db.CheckWrite(ctx); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
 		}
 		return nil
 	}, nil

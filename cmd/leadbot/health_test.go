@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"io"
@@ -144,7 +145,7 @@ func TestE2EHealthzDatabase(t *testing.T) {
 			t.Errorf("/healthz body = %+v, want %+v", got, want)
 		}
 	}
-	if n := strings.Count(h.logs.String(), "the database does not answer"); n != 1 {
+	if n := strings.Count(h.logs.String(), "the database cannot be used"); n != 1 {
 		t.Errorf("the failing database was logged %d times over three probes, want once:\n%s", n, h.logs)
 	}
 	if !strings.Contains(h.logs.String(), "was deleted or replaced while the bot had it open") {
@@ -482,28 +483,36 @@ func TestHealthHandlerLogsChanges(t *testing.T) {
 	if want := []int{200, 503, 503, 503, 200, 200}; !slices.Equal(codes, want) {
 		t.Errorf("statuses %v, want %v", codes, want)
 	}
-	if n := strings.Count(logs.String(), "the database does not answer"); n != 1 {
+	if n := strings.Count(logs.String(), "the database cannot be used"); n != 1 {
 		t.Errorf("logged the failure %d times, want once:\n%s", n, logs)
 	}
-	if n := strings.Count(logs.String(), "the database answers again"); n != 1 {
+	if n := strings.Count(logs.String(), "the database can be used again"); n != 1 {
 		t.Errorf("logged the recovery %d times, want once:\n%s", n, logs)
 	}
+}
+
+// checkedDatabase opens a new database in a temporary directory and
+// returns its path and its databaseCheck.
+func checkedDatabase(t *testing.T) (string, func(context.Context) error) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "leadbot.db")
+	db, err := storage.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	check, err := databaseCheck(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path, check
 }
 
 // databaseCheck fails while LEADBOT_DB is not the file the bot opened:
 // moved away, or replaced by another file.
 func TestDatabaseCheck(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "leadbot.db")
-	db, err := storage.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	check, err := databaseCheck(db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	path, check := checkedDatabase(t)
 	steps := []struct {
 		name    string
 		do      func() error
@@ -534,6 +543,40 @@ func TestDatabaseCheck(t *testing.T) {
 		if err != nil && !strings.Contains(err.Error(), path) {
 			t.Errorf("%s: error %q does not name the file", s.name, err)
 		}
+	}
+}
+
+// TestDatabaseCheckWrites: databaseCheck fails while no write can be
+// made though reads work, here because another process holds the write
+// lock for longer than a probe waits (a full disk is TestHealthzDiskFull,
+// Linux only), and passes once writes go through again.
+func TestDatabaseCheckWrites(t *testing.T) {
+	ctx := context.Background()
+	path, check := checkedDatabase(t)
+	other, err := sql.Open("sqlite", "file:"+path+"?_txlock=immediate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	tx, err := other.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after the Rollback below
+	if _, err := tx.ExecContext(ctx, "UPDATE write_check SET checked_at = 1"); err != nil {
+		t.Fatal(err)
+	}
+
+	probe, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancel()
+	if err := check(probe); err == nil || !strings.Contains(err.Error(), "write "+path) {
+		t.Errorf("check while writes wait = %v, want an error naming the write and the file", err)
+	}
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if err := check(ctx); err != nil {
+		t.Errorf("check once writes go through = %v", err)
 	}
 }
 
