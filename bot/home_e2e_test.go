@@ -258,7 +258,7 @@ func TestE2EWeeklyDigest(t *testing.T) {
 	}
 
 	clock.Set(time.Date(2026, 11, 27, 16, 0, 30, 0, berlin))
-	waitFor(t, "Ana's chart", func() bool { return len(env.fake.Files()) == 1 })
+	waitFor(t, "Ana's chart", func() bool { fs := env.fake.Files(); return len(fs) == 1 && fs[0].Completed })
 	digest := func(user string) []slackfake.Message {
 		var out []slackfake.Message
 		for _, m := range env.fake.Messages("D" + user) {

@@ -381,7 +381,10 @@ func (d *demo) discard() {
 }
 
 func (d *demo) waitFiles(ctx context.Context, n int) error {
-	return waitUntil(ctx, "the weekly summary", func() bool { return len(d.fake.Files()) >= n })
+	return waitUntil(ctx, "the weekly summary", func() bool {
+		fs := d.fake.Files()
+		return len(fs) >= n && fs[n-1].Completed
+	})
 }
 
 // slash types "/lead-tip text" as user in channel (the user's DM with the
