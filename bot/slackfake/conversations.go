@@ -1,6 +1,7 @@
 package slackfake
 
 import (
+	"cmp"
 	"fmt"
 	"hash/fnv"
 	"slices"
@@ -122,8 +123,11 @@ func (s *Server) conversationsMembers(r *apiRequest) (map[string]any, string) {
 }
 
 // conversationsHistory lists the top-level messages the bot posted in a
-// channel, newest first (the fake knows no messages but the bot's). With
-// include_all_metadata=true each carries its metadata.
+// channel, newest first (the fake knows no messages but the bot's). As
+// Slack's, it takes the messages between oldest and latest, the bounds
+// included with inclusive=true: latest=ts, inclusive=true and limit=1 read
+// the one message ts. With include_all_metadata=true each carries its
+// metadata.
 func (s *Server) conversationsHistory(r *apiRequest) (map[string]any, string) {
 	ch := r.params["channel"]
 	if !strings.HasPrefix(ch, "D") && s.lookupChannelLocked(ch) == nil {
@@ -134,10 +138,11 @@ func (s *Server) conversationsHistory(r *apiRequest) (map[string]any, string) {
 		limit = 100
 	}
 	withMeta := r.params["include_all_metadata"] == "true" || r.params["include_all_metadata"] == "1"
+	inRange := tsRange(r.params["oldest"], r.params["latest"], r.params["inclusive"] == "true" || r.params["inclusive"] == "1")
 	msgs := []map[string]any{}
 	for i := len(s.messages) - 1; i >= 0 && len(msgs) < limit; i-- {
 		m := s.messages[i]
-		if m.Channel != ch || m.Deleted || (m.ThreadTS != "" && m.ThreadTS != m.TS) {
+		if m.Channel != ch || m.Deleted || (m.ThreadTS != "" && m.ThreadTS != m.TS) || !inRange(m.TS) {
 			continue
 		}
 		j := s.messageJSON(m)
@@ -147,6 +152,39 @@ func (s *Server) conversationsHistory(r *apiRequest) (map[string]any, string) {
 		msgs = append(msgs, j)
 	}
 	return map[string]any{"messages": msgs, "has_more": false, "response_metadata": map[string]any{"next_cursor": ""}}, ""
+}
+
+// tsRange returns whether a message ts lies between oldest and latest
+// ("" for no bound), the bounds included if inclusive.
+func tsRange(oldest, latest string, inclusive bool) func(ts string) bool {
+	return func(ts string) bool {
+		if oldest != "" {
+			if c := compareTS(ts, oldest); c < 0 || (c == 0 && !inclusive) {
+				return false
+			}
+		}
+		if latest != "" {
+			if c := compareTS(ts, latest); c > 0 || (c == 0 && !inclusive) {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+// compareTS compares two Slack timestamps ("1700000000.000001") as
+// numbers: seconds, then the digits after the point.
+func compareTS(a, b string) int {
+	as, af, _ := strings.Cut(a, ".")
+	bs, bf, _ := strings.Cut(b, ".")
+	if c := cmp.Compare(len(as), len(bs)); c != 0 {
+		return c
+	}
+	if c := strings.Compare(as, bs); c != 0 {
+		return c
+	}
+	n := max(len(af), len(bf))
+	return strings.Compare(af+strings.Repeat("0", n-len(af)), bf+strings.Repeat("0", n-len(bf)))
 }
 
 func (s *Server) usersInfo(r *apiRequest) (map[string]any, string) {

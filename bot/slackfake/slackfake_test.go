@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -836,6 +837,55 @@ func TestVisibleTextAndButtons(t *testing.T) {
 			}
 			if got := slackfake.Buttons(json.RawMessage(tt.blocks)); !slices.Equal(got, tt.wantButtons) {
 				t.Errorf("Buttons = %+v, want %+v", got, tt.wantButtons)
+			}
+		})
+	}
+}
+
+// TestConversationsHistoryRange: conversations.history takes the messages
+// between oldest and latest, the bounds only with inclusive, so that
+// latest=ts, inclusive and limit 1 read the one message ts with its
+// metadata.
+func TestConversationsHistoryRange(t *testing.T) {
+	s := newServer(t, slackfake.Options{})
+	api := apiClient(s, "xoxb-x")
+	ctx := testContext(t)
+	var ts []string
+	for i := range 3 {
+		meta := slack.SlackMetadata{EventType: "marked", EventPayload: map[string]any{"n": strconv.Itoa(i)}}
+		_, at, err := api.PostMessageContext(ctx, "DU1", slack.MsgOptionText("m"+strconv.Itoa(i), false), slack.MsgOptionMetadata(meta))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts = append(ts, at)
+	}
+	tests := []struct {
+		name string
+		p    slack.GetConversationHistoryParameters
+		want []string // the n of each message, newest first
+	}{
+		{"no bounds", slack.GetConversationHistoryParameters{}, []string{"2", "1", "0"}},
+		{"one message", slack.GetConversationHistoryParameters{Latest: ts[1], Inclusive: true, Limit: 1}, []string{"1"}},
+		{"latest excluded", slack.GetConversationHistoryParameters{Latest: ts[1]}, []string{"0"}},
+		{"oldest excluded", slack.GetConversationHistoryParameters{Oldest: ts[1]}, []string{"2"}},
+		{"both included", slack.GetConversationHistoryParameters{Oldest: ts[0], Latest: ts[1], Inclusive: true}, []string{"1", "0"}},
+		{"before any", slack.GetConversationHistoryParameters{Latest: "1.000000"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := tt.p
+			p.ChannelID, p.IncludeAllMetadata = "DU1", true
+			h, err := api.GetConversationHistoryContext(ctx, &p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, m := range h.Messages {
+				n, _ := m.Metadata.EventPayload["n"].(string)
+				got = append(got, n)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("messages %v, want %v", got, tt.want)
 			}
 		})
 	}
