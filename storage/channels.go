@@ -403,6 +403,13 @@ func (db *DB) TeamPostByMessage(ctx context.Context, channelID, ts string) (Team
 	return db.oneTeamPost(ctx, "team post at "+channelID+"/"+ts, `WHERE channel_id = ? AND ts = ? AND state = 'sent'`, channelID, ts)
 }
 
+// HasClaimedTeamPost reports whether channelID has a post claimed and not
+// yet marked sent or failed: its message may be in the channel unrecorded
+// (the answer to posting it is awaited or was lost).
+func (db *DB) HasClaimedTeamPost(ctx context.Context, channelID string) (bool, error) {
+	return db.exists(ctx, "claimed team post in "+channelID, `FROM team_posts WHERE channel_id = ? AND state = 'claimed'`, channelID)
+}
+
 // PreviousTeamPost returns the latest post in channelID sent before post
 // beforeID, or ErrNotFound if there was none.
 func (db *DB) PreviousTeamPost(ctx context.Context, channelID string, beforeID int64) (TeamPost, error) {

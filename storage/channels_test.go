@@ -238,6 +238,17 @@ func TestStaleTeamPosts(t *testing.T) {
 	if ok, _ := db.ReclaimTeamPost(ctx, s[0]); ok {
 		t.Error("a post was reclaimed twice")
 	}
+	for _, ch := range []string{"C1", "C2"} {
+		if got, err := db.HasClaimedTeamPost(ctx, ch); err != nil || got != (ch == "C1") {
+			t.Errorf("HasClaimedTeamPost(%s) while C1's is claimed = %v, %v", ch, got, err)
+		}
+	}
+	if err := db.MarkTeamPostSent(ctx, p.ID, "100.1"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.HasClaimedTeamPost(ctx, "C1"); err != nil || got {
+		t.Errorf("HasClaimedTeamPost once sent = %v, %v; want false", got, err)
+	}
 }
 
 // Forget removes a person's thread replies and their id from the channels

@@ -302,9 +302,12 @@ func (db *DB) Reclaim(ctx context.Context, d Delivery) (bool, error) {
 // is for: it tells a nudge deleted by forget from someone else's without
 // reading anything of theirs.
 func (db *DB) DeliveryExists(ctx context.Context, id int64) (bool, error) {
-	var n int
-	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM deliveries WHERE id = ?`, id).Scan(&n); err != nil {
-		return false, fmt.Errorf("delivery %d exists: %w", id, err)
-	}
-	return n > 0, nil
+	return db.exists(ctx, fmt.Sprintf("delivery %d exists", id), `FROM deliveries WHERE id = ?`, id)
+}
+
+// HasClaimedDelivery reports whether userID has a delivery claimed and not
+// yet marked sent or failed: its message may be in their DM unrecorded
+// (the answer to posting it is awaited or was lost).
+func (db *DB) HasClaimedDelivery(ctx context.Context, userID string) (bool, error) {
+	return db.exists(ctx, "claimed delivery of "+userID, `FROM deliveries WHERE user_id = ? AND state = 'claimed'`, userID)
 }

@@ -249,3 +249,32 @@ func TestStaleClaimsAndReclaim(t *testing.T) {
 		t.Error("a reclaimed delivery is still stale")
 	}
 }
+
+// TestHasClaimedDelivery: a user has a claimed delivery from its claim
+// until it is marked sent or failed; another user's claim is not theirs.
+func TestHasClaimedDelivery(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t, WithClock(func() time.Time { return t0 }))
+	subscribed(t, db, "U1")
+	claimed := func(step string, want bool) {
+		t.Helper()
+		for user, w := range map[string]bool{"U1": want, "U2": false} {
+			if got, err := db.HasClaimedDelivery(ctx, user); err != nil || got != w {
+				t.Errorf("%s: HasClaimedDelivery(%s) = %v, %v; want %v", step, user, got, err, w)
+			}
+		}
+	}
+	claimed("before any", false)
+	d, _, _ := db.ClaimDelivery(ctx, Delivery{UserID: "U1", NudgeID: "n1", Kind: "delegate", Source: SourceNow, Slot: t0})
+	claimed("claimed", true)
+	if err := db.MarkSent(ctx, d.ID, "D1", "1.000100"); err != nil {
+		t.Fatal(err)
+	}
+	claimed("sent", false)
+	d, _, _ = db.ClaimDelivery(ctx, Delivery{UserID: "U1", NudgeID: "n2", Kind: "delegate", Source: SourceNow, Slot: t0.Add(time.Second)})
+	claimed("claimed again", true)
+	if err := db.MarkFailed(ctx, d.ID); err != nil {
+		t.Fatal(err)
+	}
+	claimed("failed", false)
+}

@@ -172,6 +172,16 @@ func (db *DB) Ping(ctx context.Context) error {
 // Path returns the file the database was opened from.
 func (db *DB) Path() string { return db.path }
 
+// exists reports whether the query, "FROM … WHERE …", finds a row. what
+// names it in the error.
+func (db *DB) exists(ctx context.Context, what, from string, args ...any) (bool, error) {
+	var found bool
+	if err := db.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 `+from+`)`, args...).Scan(&found); err != nil {
+		return false, fmt.Errorf("%s: %w", what, err)
+	}
+	return found, nil
+}
+
 // updateOne runs the write statement query in a transaction of its own,
 // with the current time (Unix seconds) as its first argument, and reports
 // whether it changed exactly one row. It is the compare-and-set by which a
