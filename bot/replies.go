@@ -53,12 +53,16 @@ func (b *Bot) handleMessage(ctx context.Context, log *slog.Logger, env *socket.E
 	via := storage.ViaThread
 	if ev.ThreadTimeStamp != "" && ev.ThreadTimeStamp != ev.TimeStamp {
 		d, err = b.store.DeliveryByMessage(ctx, ev.User, ev.Channel, ev.ThreadTimeStamp)
+		if errors.Is(err, storage.ErrNotFound) {
+			d, err = b.unrecordedNudge(ctx, log, env.Me, ev.User, ev.Channel, ev.ThreadTimeStamp)
+		}
 	} else {
 		via = storage.ViaDM
 		d, err = b.store.LatestSent(ctx, ev.User, b.now().Add(-dmReplyWindow))
 	}
 	if errors.Is(err, storage.ErrNotFound) {
 		env.Ack(nil)
+		log.Info("message not stored", keyReason, "answers no recent nudge", keyVia, via)
 		b.answerStrayDM(ctx, log, ev)
 		return
 	}
@@ -79,7 +83,7 @@ func (b *Bot) handleMessage(ctx context.Context, log *slog.Logger, env *socket.E
 	}
 	env.Ack(nil)
 	if !stored {
-		log.Info("reply already recorded", keyEvent, eventID)
+		log.Info("message not stored", keyReason, "recorded already, or deleted before it came", keyDelivery, d.ID)
 		return
 	}
 	log.Info("reply recorded", keyDelivery, d.ID, keyVia, via)

@@ -51,23 +51,30 @@ func (b *Bot) handleTeamMessage(ctx context.Context, log *slog.Logger, env *sock
 		return
 	}
 	if !stored {
-		log.Info("team reply already recorded")
+		log.Info("message not stored", keyReason, "recorded already, or deleted before it came", keyPost, p.ID)
 		return
 	}
 	log.Info("team reply recorded", keyPost, p.ID)
 	b.metrics.replyRecorded(viaTeamThread)
 }
 
-// teamPostOfThread returns our post whose thread ts is, and false if the
-// thread is someone else's or the lookup failed (then the envelope is left
-// unacknowledged, for Slack to deliver again).
+// teamPostOfThread returns our post whose thread ts is (recording it as
+// sent if it was posted but not recorded yet, see unrecorded.go), and
+// false if the thread is someone else's or the lookup failed (then the
+// envelope is left unacknowledged, for Slack to deliver again). Either way
+// it logs why the message is not stored.
 func (b *Bot) teamPostOfThread(ctx context.Context, log *slog.Logger, env *socket.Envelope, channel, ts string) (storage.TeamPost, bool) {
 	p, err := b.store.TeamPostByMessage(ctx, channel, ts)
 	if errors.Is(err, storage.ErrNotFound) {
+		p, err = b.unrecordedTeamPost(ctx, log, env.Me, channel, ts)
+	}
+	if errors.Is(err, storage.ErrNotFound) {
+		// Most threads of a channel are not ours: not worth more than debug.
+		log.Debug("message not stored", keyReason, "not in the thread of a weekly prompt")
 		return p, false
 	}
 	if err != nil {
-		log.Error("could not look up the thread of a channel message", keyErr, err)
+		log.Error("could not look up the thread of a channel message; left for Slack to send again", keyErr, err)
 		env.Nack()
 		return p, false
 	}
