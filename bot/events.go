@@ -22,7 +22,7 @@ func (b *Bot) Event(ctx context.Context, env *socket.Envelope, ev slackevents.Ev
 	case *slackevents.MessageEvent:
 		b.handleMessage(ctx, log, env, eventID, inner)
 	case *slackevents.UserChangeEvent:
-		b.userChanged(ctx, log, inner)
+		b.userChanged(ctx, log, env, inner)
 	case *slackevents.AppHomeOpenedEvent:
 		b.homeOpened(ctx, log, inner)
 	default:

@@ -13,6 +13,7 @@ import (
 	"github.com/slack-go/slack/slackevents"
 
 	"github.com/leadcoach/leadbot/bot/calendar"
+	"github.com/leadcoach/leadbot/bot/socket"
 	"github.com/leadcoach/leadbot/storage"
 )
 
@@ -259,28 +260,49 @@ func (b *Bot) ownSubscription(ctx context.Context, log *slog.Logger, who person)
 
 // userChanged keeps a known user's timezone current (Slack sends
 // user_change when a profile changes) and moves their next nudge and
-// digest so that they stay at the same local time.
-func (b *Bot) userChanged(ctx context.Context, log *slog.Logger, ev *slackevents.UserChangeEvent) {
-	u, err := b.store.User(ctx, ev.User.ID)
-	if err != nil || ev.User.TZ == "" || u.TZ == ev.User.TZ {
-		return // unknown user, or nothing that matters to us changed
-	}
-	log = log.With(keyUser, u.ID)
-	if err := b.store.SaveUser(ctx, storage.User{ID: u.ID, TZ: ev.User.TZ, TZCheckedAt: b.now()}); err != nil {
-		log.Error("could not save the new timezone", keyErr, err)
+// digest so that they stay at the same local time. The event is
+// acknowledged once both are stored; if either cannot be, it is not, and
+// Slack sends it again. The timezone is saved last, so that a redelivery
+// still sees it changed and moves the schedule.
+func (b *Bot) userChanged(ctx context.Context, log *slog.Logger, env *socket.Envelope, ev *slackevents.UserChangeEvent) {
+	if ev.User.TZ == "" {
 		return
+	}
+	u, err := b.store.User(ctx, ev.User.ID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return // not someone the bot knows
+	}
+	log = log.With(keyUser, ev.User.ID)
+	if err != nil {
+		log.Error("could not read the user whose profile changed; left for Slack to send again", keyErr, err)
+		env.Nack()
+		return
+	}
+	if u.TZ == ev.User.TZ {
+		return // nothing that matters to us changed
 	}
 	sub, err := b.store.Subscription(ctx, u.ID)
-	if err != nil || sub.Status == storage.StatusStopped {
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+	case err != nil:
+		log.Error("could not read the schedule to move to the new timezone; left for Slack to send again", keyErr, err)
+		env.Nack()
 		return
+	case sub.Status != storage.StatusStopped:
+		loc := calendar.LoadLocation(ev.User.TZ)
+		sub.NextAt = calendar.NextSlot(calendar.Days(sub.Days), sub.Minute, loc, b.now())
+		if sub.DigestOn { // Friday 16:00 where the user is now; a week sent already stays sent
+			sub.DigestNextAt = calendar.NextSlot(digestDay, digestMinute, loc, b.now())
+		}
+		if err := b.store.SaveSubscription(ctx, sub); err != nil {
+			log.Error("could not move the next nudge to the new timezone; left for Slack to send again", keyErr, err)
+			env.Nack()
+			return
+		}
 	}
-	loc := calendar.LoadLocation(ev.User.TZ)
-	sub.NextAt = calendar.NextSlot(calendar.Days(sub.Days), sub.Minute, loc, b.now())
-	if sub.DigestOn { // Friday 16:00 where the user is now; a week sent already stays sent
-		sub.DigestNextAt = calendar.NextSlot(digestDay, digestMinute, loc, b.now())
-	}
-	if err := b.store.SaveSubscription(ctx, sub); err != nil {
-		log.Error("could not move the next nudge to the new timezone", keyErr, err)
+	if err := b.store.SaveUser(ctx, storage.User{ID: u.ID, TZ: ev.User.TZ, TZCheckedAt: b.now()}); err != nil {
+		log.Error("could not save the new timezone; left for Slack to send again", keyErr, err)
+		env.Nack()
 		return
 	}
 	log.Info("timezone changed; schedule moved", keyTZ, ev.User.TZ)
