@@ -112,8 +112,10 @@ func (b *Bot) sendFollowups(ctx context.Context, log *slog.Logger, now time.Time
 		if ctx.Err() != nil {
 			return
 		}
+		dlog := log.With(keyUser, d.UserID, keyDelivery, d.ID)
 		u, err := b.store.User(ctx, d.UserID)
 		if err != nil {
+			dlog.Error("could not read the user of a nudge due a follow-up", keyErr, err)
 			continue
 		}
 		if calendar.AddWorkingDays(d.SentAt, 2, calendar.LoadLocation(u.TZ)).After(now) {
@@ -125,18 +127,21 @@ func (b *Bot) sendFollowups(ctx context.Context, log *slog.Logger, now time.Time
 		}
 		// Claimed before posting: if posting fails there is no second try,
 		// which is the point: never more than one follow-up.
-		if ok, err := b.store.ClaimFollowup(ctx, d.ID); err != nil || !ok {
+		if ok, err := b.store.ClaimFollowup(ctx, d.ID); err != nil {
+			dlog.Error("could not claim a follow-up", keyErr, err)
 			continue
+		} else if !ok {
+			continue // another process sent it
 		}
 		if err := b.sched.limit.Wait(ctx); err != nil {
 			return
 		}
 		msg := followupMessage(n)
 		if _, _, err := b.api.PostMessageContext(ctx, d.Channel, append(msg.options(), slack.MsgOptionTS(d.TS))...); err != nil {
-			log.Warn("follow-up not sent", keyUser, d.UserID, keyErr, slackErrorCode(err))
+			dlog.Warn("follow-up not sent", keyErr, slackErrorCode(err))
 			continue
 		}
-		log.Info("follow-up sent", keyUser, d.UserID, keyDelivery, d.ID)
+		dlog.Info("follow-up sent")
 	}
 }
 

@@ -302,7 +302,10 @@ func (b *Bot) recoverTeamPosts(ctx context.Context, log *slog.Logger, now time.T
 			return
 		}
 		plog := log.With(keyChannel, p.ChannelID, keyPost, p.ID)
-		if ok, err := b.store.ReclaimTeamPost(ctx, p); err != nil || !ok {
+		if ok, err := b.store.ReclaimTeamPost(ctx, p); err != nil {
+			logFailure(ctx, plog, "could not take over an interrupted weekly prompt", err)
+			continue
+		} else if !ok {
 			continue // another process is on it
 		}
 		c, err := b.store.TeamChannel(ctx, p.ChannelID)
@@ -392,8 +395,12 @@ func (b *Bot) weeklyNow(ctx context.Context, log *slog.Logger, sc slack.SlashCom
 	case errors.Is(err, errPending):
 		return textMessage(msgWeeklyRetrying)
 	}
-	if now, found, _ := b.teamChannel(ctx, c.ChannelID); found && now.Status == storage.ChannelPaused {
-		return textMessage("I could not post here: " + pauseWords(now.PauseReason) + ". I have paused the weekly prompt; " +
+	cur, found, err := b.teamChannel(ctx, c.ChannelID)
+	if err != nil {
+		log.Error("could not read the weekly setting after a failed post", keyErr, err)
+	}
+	if found && cur.Status == storage.ChannelPaused {
+		return textMessage("I could not post here: " + pauseWords(cur.PauseReason) + ". I have paused the weekly prompt; " +
 			"invite me with `/invite @Lead Coach` and run `/lead-tip weekly " + dayWord(w.day) + " " + calendar.Clock(w.minute) + "` to start it again.")
 	}
 	return textMessage(msgSorry)
