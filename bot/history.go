@@ -7,8 +7,6 @@ import (
 	"strings"
 
 	"github.com/slack-go/slack"
-
-	"github.com/leadcoach/leadbot/bot/calendar"
 )
 
 // historyLength is how many nudges /lead-tip history shows.
@@ -26,8 +24,7 @@ func (b *Bot) history(ctx context.Context, log *slog.Logger, userID string) mess
 	if len(ds) == 0 {
 		return textMessage("No nudges yet. `/lead-tip nudge` sends you one now; `/lead-tip start` subscribes you.")
 	}
-	u, _ := b.store.User(ctx, userID)
-	loc := calendar.LoadLocation(u.TZ)
+	loc := b.storedLocation(ctx, log, userID)
 	blocks := []slack.Block{section(fmt.Sprintf("*Your last %d %s*", len(ds), plural(len(ds), "nudge", "nudges")))}
 	for _, d := range ds {
 		title := b.deliveryTitle(d)

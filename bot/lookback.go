@@ -71,10 +71,12 @@ func (o lookBackOut) message(ctx context.Context, b *Bot) (message, error) {
 		return message{}, err
 	}
 	about := ""
-	if orig, err := b.store.Delivery(ctx, o.d.UserID, r.DeliveryID); err == nil {
-		if n, ok := b.lib.Nudge(orig.NudgeID); ok {
-			about = n.Title
-		}
+	orig, err := b.store.Delivery(ctx, o.d.UserID, r.DeliveryID)
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		b.log.Warn("could not read the nudge a reflection answered; looking back without its title", keyUser, o.d.UserID, keyDelivery, o.d.ID, keyErr, err)
+	}
+	if n, ok := b.lib.Nudge(orig.NudgeID); ok {
+		about = n.Title
 	}
 	return lookBackMessage(r.Text, about, b.now().Sub(r.CreatedAt)), nil
 }

@@ -30,8 +30,7 @@ func (b *Bot) nudgeButton(ctx context.Context, log *slog.Logger, env *socket.Env
 	outcome := map[string]string{
 		actionNudgeDone: storage.OutcomeDone, actionNudgeNotYet: storage.OutcomeNotYet, actionNudgeSkip: storage.OutcomeSkipped,
 	}[act.ActionID]
-	u, _ := b.store.User(ctx, cb.User.ID) // a nudge's owner is a stored user
-	loc := calendar.LoadLocation(u.TZ)
+	loc := b.storedLocation(ctx, log, cb.User.ID) // a nudge's owner is a stored user
 	var reaskAt time.Time
 	if outcome == storage.OutcomeNotYet {
 		minute, days := defaultMinute, calendar.Days(0) // a nudge asked for with /lead-tip nudge, without a schedule

@@ -89,7 +89,11 @@ func (b *Bot) handleMessage(ctx context.Context, log *slog.Logger, env *socket.E
 	log.Info("reply recorded", keyDelivery, d.ID, keyVia, via)
 	b.metrics.replyRecorded(via)
 	b.homeChanged(ctx, log, ev.User)
-	if replies, err := b.store.Replies(ctx, ev.User, d.ID); err == nil && len(replies) > 1 {
+	replies, err := b.store.Replies(ctx, ev.User, d.ID)
+	if err != nil {
+		log.Warn("could not count the replies to the nudge; thanking as for a first", keyErr, err)
+	}
+	if len(replies) > 1 {
 		return // thanked for the first reply already; no chatter
 	}
 	b.thank(ctx, log, d, ev.Text)

@@ -25,12 +25,18 @@ const (
 // time picker, filled in with the current schedule.
 func (b *Bot) openScheduleModal(ctx context.Context, log *slog.Logger, cb slack.InteractionCallback) {
 	days, minute := defaultDays, defaultMinute
-	if sub, err := b.store.Subscription(ctx, cb.User.ID); err == nil && sub.Status != storage.StatusStopped {
+	switch sub, err := b.store.Subscription(ctx, cb.User.ID); {
+	case err == nil && sub.Status != storage.StatusStopped:
 		days, minute = calendar.Days(sub.Days), sub.Minute
+	case err != nil && !errors.Is(err, storage.ErrNotFound):
+		log.Warn("could not read the schedule to fill in the form; showing the default", keyErr, err)
 	}
 	timeLabel := "Time (your timezone)"
-	if u, err := b.store.User(ctx, cb.User.ID); err == nil && u.TZ != "" {
+	switch u, err := b.store.User(ctx, cb.User.ID); {
+	case err == nil && u.TZ != "":
 		timeLabel = "Time (" + calendar.LoadLocation(u.TZ).String() + ")"
+	case err != nil && !errors.Is(err, storage.ErrNotFound):
+		log.Warn("could not read the timezone to fill in the form", keyErr, err)
 	}
 	var options, initial []*slack.OptionBlockObject
 	for _, d := range calendar.EveryDay.MondayFirst() {

@@ -90,7 +90,11 @@ func (b *Bot) subscribe(ctx context.Context, log *slog.Logger, who person, cmd c
 		lines = append(lines, "Want one right now? `/lead-tip nudge`. Change the days or time with "+scheduleSample+", or `/lead-tip pause 2w` when you need a break.")
 	}
 	msg := textMessage(strings.Join(lines, "\n"))
-	if p, err := b.store.Profile(ctx, who.id); err == nil && p.UpdatedAt.IsZero() {
+	p, err := b.store.Profile(ctx, who.id)
+	if err != nil {
+		log.Warn("could not read the profile; not offering the form", keyErr, err)
+	}
+	if err == nil && p.UpdatedAt.IsZero() {
 		// Asked once, and skippable: the nudges come either way.
 		msg.blocks = append(msg.blocks,
 			contextLine("Optional, a minute: tell me when you became a manager and whether you lead former peers, and your first 90 days follow a plan that fits."),

@@ -52,6 +52,16 @@ func (b *Bot) user(ctx context.Context, log *slog.Logger, userID, teamID string)
 	return u, calendar.LoadLocation(u.TZ)
 }
 
+// storedLocation returns userID's stored timezone, without asking Slack:
+// UTC if none is stored, or if it cannot be read (logged).
+func (b *Bot) storedLocation(ctx context.Context, log *slog.Logger, userID string) *time.Location {
+	u, err := b.store.User(ctx, userID)
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		log.Warn("could not read the user's timezone; using UTC", keyErr, err)
+	}
+	return calendar.LoadLocation(u.TZ)
+}
+
 // dmChannel returns the DM channel with the user, opening it once with
 // conversations.open (Tier 3: about 50 calls a minute) and keeping its id.
 func (b *Bot) dmChannel(ctx context.Context, u storage.User) (string, error) {
