@@ -76,27 +76,25 @@ func (b *Bot) recoverClaims(ctx context.Context, log *slog.Logger, now time.Time
 			continue // another process is on it
 		}
 		o := deliveryOut(d, "")
-		if now.Sub(d.Slot) > max(b.sched.catchup, staleClaimAfter+onTimeGrace) {
-			dlog.Warn("interrupted delivery too old to send; dropped")
-			o.fail(ctx, b, dlog, "")
-			continue
-		}
 		u, err := b.store.User(ctx, d.UserID)
 		if err != nil {
 			dlog.Error("could not read the user of an interrupted delivery", keyErr, err)
 			continue
 		}
-		found, err := b.recoverPosted(ctx, o, u.DMChannel, 50)
-		if err != nil {
+		// Looked for first, however old: one posted before a long stop is
+		// recorded as sent, so that its buttons and replies still count.
+		switch found, err := b.recoverPosted(ctx, o, u.DMChannel, 50); {
+		case err != nil:
 			dlog.Warn("could not check whether an interrupted delivery was posted", keyErr, err)
-			continue
-		}
-		if found {
+		case found:
 			dlog.Info("interrupted delivery had been posted; recorded")
-			continue
+		case now.Sub(d.Slot) > max(b.sched.catchup, staleClaimAfter+onTimeGrace):
+			dlog.Warn("interrupted delivery too old to send; dropped")
+			o.fail(ctx, b, dlog, "")
+		default:
+			dlog.Info("resending an interrupted delivery")
+			submit(o)
 		}
-		dlog.Info("resending an interrupted delivery")
-		submit(o)
 	}
 }
 

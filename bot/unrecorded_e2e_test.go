@@ -165,3 +165,36 @@ func TestTeamReplyToPromptWhoseAnswerWasLost(t *testing.T) {
 		}
 	}
 }
+
+// TestPostedNudgeRecoveredAfterLongStop: the answer to a nudge's post is
+// lost and the bot is stopped for longer than the catch-up window. After
+// the restart recovery finds the message by its metadata and records it
+// as sent (it is not dropped as too old to send): a press on its buttons
+// then counts.
+func TestPostedNudgeRecoveredAfterLongStop(t *testing.T) {
+	t.Parallel()
+	clock := newClock(monday8)
+	env := newEnv(t, clock)
+	env.fake.AddUser(slackfake.User{ID: "U0ANA", Name: "ana", TZ: "Europe/Berlin"})
+	tb := env.start(t, Config{})
+	env.fake.InjectFault("chat.postMessage", 1, slackfake.Fault{DropAnswer: true})
+	tb.slash(t, "U0ANA", "nudge")
+	if d := onlyDelivery(t, tb.db, "U0ANA"); d.State != storage.StateClaimed {
+		t.Fatalf("delivery %s, want claimed: the test needs an unrecorded nudge", d.State)
+	}
+	if err := tb.stop(); err != nil {
+		t.Fatal(err)
+	}
+	clock.Add(6 * time.Hour) // beyond the catch-up window
+	tb = env.start(t, Config{})
+	settle(t, tb)
+	nudges := nudgeMessages(env.fake, "U0ANA")
+	d := onlyDelivery(t, tb.db, "U0ANA")
+	if len(nudges) != 1 || d.State != storage.StateSent || d.TS != nudges[0].TS {
+		t.Fatalf("after the restart: %d nudges, delivery %s at %q; want one, sent at %q", len(nudges), d.State, d.TS, nudges[0].TS)
+	}
+	click(t, env.fake, slackfake.Click{UserID: "U0ANA", ActionID: actionNudgeDone, Blocks: nudges[0].Blocks, ChannelID: nudges[0].Channel, MessageTS: nudges[0].TS})
+	if d := onlyDelivery(t, tb.db, "U0ANA"); d.Outcome != storage.OutcomeDone {
+		t.Errorf("outcome after Done = %q", d.Outcome)
+	}
+}
