@@ -61,20 +61,40 @@ func TestE2ELostPostAnswers(t *testing.T) {
 	}
 }
 
-// TestE2ELostPostAnswerTeamPromptAndDigest: the answer to a weekly team
-// prompt's post, and to a digest's, is lost after Slack posted. After the
-// recovery pass each was posted exactly once and is recorded as sent.
-func TestE2ELostPostAnswerTeamPromptAndDigest(t *testing.T) {
+// TestE2ELostPostAnswerEachKind: the answer to the post of a nudge, of a
+// weekly team prompt and of a digest is lost after Slack posted. After the
+// recovery pass each was posted exactly once and is recorded as sent;
+// also when the catch-up is off and recovery comes too late to send it
+// again: what is out is recorded, not marked failed.
+func TestE2ELostPostAnswerEachKind(t *testing.T) {
 	t.Parallel()
 	friday := time.Date(2026, 11, 27, 16, 0, 0, 0, berlin)
-	tests := []struct {
+	kinds := []struct {
 		name   string
 		seed   func(t *testing.T, env *testEnv)
-		posted func(env *testEnv) int
-		// sent reports whether it is recorded as sent (with the ts of the
-		// first message posted, if recorded with one).
-		sent func(t *testing.T, tb *testBot) bool
+		posted func(env *testEnv) []slackfake.Message
+		// recorded returns whether it is recorded as sent, and the ts it
+		// is recorded with ("" if it is recorded without one).
+		recorded func(t *testing.T, tb *testBot) (bool, string)
 	}{
+		{
+			name: "nudge",
+			seed: func(t *testing.T, env *testEnv) {
+				seedSubscribers(t, env.dbPath, []string{"U0ANA"}, friday, storage.Subscription{Days: 1 << time.Friday, Minute: 16 * 60,
+					Status: storage.StatusActive, NextAt: friday})
+			},
+			posted: func(env *testEnv) []slackfake.Message { return nudgeMessages(env.fake, "U0ANA") },
+			recorded: func(t *testing.T, tb *testBot) (bool, string) {
+				ds, err := tb.db.Deliveries(context.Background(), "U0ANA", 10)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(ds) != 1 {
+					return false, ""
+				}
+				return ds[0].State == storage.StateSent, ds[0].TS
+			},
+		},
 		{
 			name: "weekly team prompt",
 			seed: func(t *testing.T, env *testEnv) {
@@ -88,19 +108,16 @@ func TestE2ELostPostAnswerTeamPromptAndDigest(t *testing.T) {
 					t.Fatal(err)
 				}
 			},
-			posted: func(env *testEnv) int { return len(teamPrompts(env.fake, "C0TEAM")) },
-			sent: func(t *testing.T, tb *testBot) bool {
+			posted: func(env *testEnv) []slackfake.Message { return teamPrompts(env.fake, "C0TEAM") },
+			recorded: func(t *testing.T, tb *testBot) (bool, string) {
 				ps, err := tb.db.TeamPosts(context.Background(), "C0TEAM")
 				if err != nil {
 					t.Fatal(err)
 				}
-				if len(ps) != 1 || ps[0].State != storage.StateSent {
-					return false
+				if len(ps) != 1 {
+					return false, ""
 				}
-				if msgs := teamPrompts(tb.fake, "C0TEAM"); len(msgs) > 0 && ps[0].TS != msgs[0].TS {
-					t.Errorf("recorded as ts %s, not the prompt's %s", ps[0].TS, msgs[0].TS)
-				}
-				return true
+				return ps[0].State == storage.StateSent, ps[0].TS
 			},
 		},
 		{
@@ -109,39 +126,48 @@ func TestE2ELostPostAnswerTeamPromptAndDigest(t *testing.T) {
 				seedSubscribers(t, env.dbPath, []string{"U0ANA"}, friday, storage.Subscription{Days: 1 << time.Monday, Minute: 9 * 60,
 					Status: storage.StatusActive, NextAt: friday.AddDate(0, 0, 3), DigestOn: true, DigestNextAt: friday})
 			},
-			posted: func(env *testEnv) int { return len(digests(env.fake, "U0ANA")) },
-			sent: func(t *testing.T, tb *testBot) bool {
+			posted: func(env *testEnv) []slackfake.Message { return digests(env.fake, "U0ANA") },
+			recorded: func(t *testing.T, tb *testBot) (bool, string) {
 				data, err := tb.db.UserData(context.Background(), "U0ANA")
 				if err != nil {
 					t.Fatal(err)
 				}
-				return len(data.Digests) == 1 && data.Digests[0].State == storage.StateSent
+				return len(data.Digests) == 1 && data.Digests[0].State == storage.StateSent, ""
 			},
 		},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			clock := newClock(friday.Add(-time.Minute))
-			env := teamEnv(t, clock)
-			tt.seed(t, env)
-			env.fake.InjectFault("chat.postMessage", 1, slackfake.Fault{DropAnswer: true})
-			tb := env.startRig(t, Config{}, rigOptions{})
+	catchups := []struct {
+		name    string
+		catchup time.Duration
+	}{{"catch-up 2h", 0}, {"no catch-up", -1}}
+	for _, k := range kinds {
+		for _, c := range catchups {
+			t.Run(k.name+"/"+c.name, func(t *testing.T) {
+				t.Parallel()
+				clock := newClock(friday.Add(-time.Minute))
+				env := teamEnv(t, clock)
+				k.seed(t, env)
+				env.fake.InjectFault("chat.postMessage", 1, slackfake.Fault{DropAnswer: true})
+				tb := env.startRig(t, Config{Catchup: c.catchup}, rigOptions{})
 
-			clock.Set(friday.Add(time.Second))
-			tb.poke()
-			waitFor(t, "the post", func() bool { return len(lostAnswers(env.fake, "chat.postMessage")) == 1 })
-			settle(t, tb)
-			if n := tt.posted(env); n != 1 {
-				t.Errorf("posted %d times before recovery, want once", n)
-			}
-			clock.Add(staleClaimAfter + time.Second)
-			tb.poke()
-			waitFor(t, "recorded as sent", func() bool { return tt.sent(t, tb) })
-			settle(t, tb)
-			if n := tt.posted(env); n != 1 {
-				t.Errorf("posted %d times, want once", n)
-			}
-		})
+				clock.Set(friday.Add(50 * time.Second)) // on time, late in the minute
+				tb.poke()
+				waitFor(t, "the post", func() bool { return len(lostAnswers(env.fake, "chat.postMessage")) == 1 })
+				settle(t, tb)
+				if n := len(k.posted(env)); n != 1 {
+					t.Errorf("posted %d times before recovery, want once", n)
+				}
+				clock.Add(staleClaimAfter + 15*time.Second) // the recovery pass, a tick late
+				tb.poke()
+				settle(t, tb)
+				posted := k.posted(env)
+				if len(posted) != 1 {
+					t.Fatalf("posted %d times, want once", len(posted))
+				}
+				if sent, ts := k.recorded(t, tb); !sent || ts != "" && ts != posted[0].TS {
+					t.Errorf("recorded as sent: %t, with ts %q; want sent, with the post's %s", sent, ts, posted[0].TS)
+				}
+			})
+		}
 	}
 }
