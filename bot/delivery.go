@@ -25,7 +25,10 @@ import (
 //  4. recover: a claim left unconfirmed (the process stopped, or Slack acted
 //     and its answer was lost) is looked up by that metadata among the
 //     channel's latest messages: recorded if found, sent again if not and
-//     still in time. Either way the message goes out exactly once.
+//     still in time. Either way the message goes out exactly once. It is
+//     the only way a post that may have gone out is sent again: the Web
+//     API client retries a post Slack refused (429), never one whose
+//     connection failed (WebAPIOptions).
 //
 // Each kind says where, what and how it is recorded by implementing
 // outgoing; deliver and recoverPosted do the rest.

@@ -18,12 +18,15 @@ import (
 func digests(fake *slackfake.Server, user string) []slackfake.Message {
 	var out []slackfake.Message
 	for _, m := range fake.Messages("D" + user) {
-		if m.Text == "Your week with Lead Coach" {
+		if isDigest(m) {
 			out = append(out, m)
 		}
 	}
 	return out
 }
+
+// isDigest reports whether m is a weekly digest.
+func isDigest(m slackfake.Message) bool { return m.Text == "Your week with Lead Coach" }
 
 // A user whose timezone moves west after this week's digest went out does
 // not get a second one on Friday 16:00 in the new timezone, the same week;

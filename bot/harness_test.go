@@ -94,7 +94,7 @@ func visible(p slackfake.ResponsePost) string { return slackfake.VisibleText(p.T
 // settle waits until both scheduler loops of each bot have finished three
 // more passes: what was due has been done by then, and a test can check
 // that nothing more happens without guessing how long that takes.
-func settle(t *testing.T, bots ...*testBot) {
+func settle(t testing.TB, bots ...*testBot) {
 	t.Helper()
 	const passes = 3
 	var want [][2]int64

@@ -60,7 +60,7 @@ func (o nudgeOut) sent(ctx context.Context, b *Bot, log *slog.Logger, channel st
 
 // recoverClaims finds nudges claimed but never confirmed sent and
 // recovers each (see delivery.go): recorded if the DM shows it, sent again
-// if not.
+// if not and still in time, dropped otherwise.
 func (b *Bot) recoverClaims(ctx context.Context, log *slog.Logger, now time.Time, submit func(outgoing)) {
 	stale, err := b.store.StaleClaims(ctx, now.Add(-staleClaimAfter), dueBatch)
 	if err != nil {
@@ -75,20 +75,25 @@ func (b *Bot) recoverClaims(ctx context.Context, log *slog.Logger, now time.Time
 		} else if !ok {
 			continue // another process is on it
 		}
-		o := deliveryOut(d, "")
 		u, err := b.store.User(ctx, d.UserID)
 		if err != nil {
 			dlog.Error("could not read the user of an interrupted delivery", keyErr, err)
 			continue
 		}
-		// Looked for first, however old: one posted before a long stop is
-		// recorded as sent, so that its buttons and replies still count.
-		switch found, err := b.recoverPosted(ctx, o, u.DMChannel, 50); {
+		// Looked for even when too old to send again: one that is out is
+		// recorded (its thread's replies count), not marked failed.
+		o := deliveryOut(d, "")
+		found, err := b.recoverPosted(ctx, o, u.DMChannel, 50)
+		tooOld := now.Sub(d.Slot) > max(b.sched.catchup, staleClaimAfter+onTimeGrace)
+		switch {
 		case err != nil:
 			dlog.Warn("could not check whether an interrupted delivery was posted", keyErr, err)
+			if tooOld && ctx.Err() == nil {
+				o.fail(ctx, b, dlog, "") // it will not be sent: do not look again
+			}
 		case found:
 			dlog.Info("interrupted delivery had been posted; recorded")
-		case now.Sub(d.Slot) > max(b.sched.catchup, staleClaimAfter+onTimeGrace):
+		case tooOld:
 			dlog.Warn("interrupted delivery too old to send; dropped")
 			o.fail(ctx, b, dlog, "")
 		default:

@@ -24,7 +24,7 @@ var berlin = func() *time.Location {
 var monday8 = time.Date(2026, 11, 23, 8, 0, 0, 0, berlin)
 
 // waitFor polls cond until it holds or the test's patience runs out.
-func waitFor(t *testing.T, what string, cond func() bool) {
+func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for !cond() {
@@ -39,11 +39,16 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 func nudgeMessages(fake *slackfake.Server, user string) []slackfake.Message {
 	var out []slackfake.Message
 	for _, m := range fake.Messages("D" + user) {
-		if m.ThreadTS == "" && strings.HasPrefix(m.Text, "New challenge") {
+		if isNudge(m) {
 			out = append(out, m)
 		}
 	}
 	return out
+}
+
+// isNudge reports whether m is a nudge: a top-level "New challenge".
+func isNudge(m slackfake.Message) bool {
+	return m.ThreadTS == "" && strings.HasPrefix(m.Text, "New challenge")
 }
 
 func threadMessages(fake *slackfake.Server, channel, ts string) []slackfake.Message {

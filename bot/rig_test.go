@@ -29,7 +29,7 @@ import (
 type rigOptions struct {
 	clientTimeout time.Duration // Web API HTTP timeout (default 10 s)
 	pingTimeout   time.Duration // reconnect after this long without a ping (default slack-go's 30 s)
-	noRetry       bool          // no slack-go retries of 429s
+	noRetry       bool          // no slack-go retries at all
 }
 
 // newRigEnv is newEnv with fake options of the test's choosing.
@@ -46,9 +46,10 @@ func newRigEnv(tb testing.TB, opts slackfake.Options, clock *testClock) *testEnv
 	return &testEnv{fake: fake, dbPath: filepath.Join(tb.TempDir(), "leadbot.db"), clock: clock}
 }
 
-// startRig runs a bot in e like testEnv.start, with o applied. Its HTTP
-// client dials loopback only, so that crafted response_urls never leave
-// the machine, and jitters reconnects as the binary's does.
+// startRig runs a bot in e like testEnv.start, with o applied. Its Web API
+// client is the binary's (WebAPIOptions: retries, reconnect jitter), but
+// dials loopback only, so that crafted response_urls never leave the
+// machine.
 func (e *testEnv) startRig(tb testing.TB, cfg Config, o rigOptions) *testBot {
 	tb.Helper()
 	ctx := context.Background()
@@ -76,14 +77,11 @@ func (e *testEnv) startRig(tb testing.TB, cfg Config, o rigOptions) *testBot {
 		timeout = 10 * time.Second
 	}
 	tokens := socket.NewTokenWatch()
-	apiOpts := []slack.Option{
-		slack.OptionAppLevelToken("xapp-test"), slack.OptionAPIURL(e.fake.APIURL()),
-		slack.OptionHTTPClient(&http.Client{Timeout: timeout, Transport: socket.ReconnectJitter(tokens.Transport(loopbackOnly()))}),
+	web := WebAPIConfig{AppToken: "xapp-test", URL: e.fake.APIURL(), Timeout: timeout, Transport: tokens.Transport(loopbackOnly())}
+	if o.noRetry {
+		web.Retries = -1
 	}
-	if !o.noRetry {
-		apiOpts = append(apiOpts, slack.OptionRetry(3))
-	}
-	api := slack.New("xoxb-test", apiOpts...)
+	api := slack.New("xoxb-test", WebAPIOptions(web)...)
 	var sockOpts []socketmode.Option
 	if o.pingTimeout > 0 {
 		sockOpts = append(sockOpts, socketmode.OptionPingInterval(o.pingTimeout))

@@ -319,28 +319,33 @@ func (b *Bot) recoverTeamPosts(ctx context.Context, log *slog.Logger, now time.T
 		if p.Source == storage.TeamSourceNow {
 			since = p.RequestedAt
 		}
-		if c.Status != storage.ChannelActive || now.Sub(since) > max(b.sched.catchup, onTimeGrace) {
-			plog.Warn("interrupted weekly prompt too old, or the channel is no longer active; dropped", keyStatus, c.Status)
+		if c.Status != storage.ChannelActive {
+			plog.Warn("interrupted weekly prompt in a channel no longer active; dropped", keyStatus, c.Status)
 			b.markTeamPostFailed(ctx, plog, p)
 			continue
 		}
+		// Looked for even when too old to post again: one that is out is
+		// recorded (its thread's replies count), not marked failed.
 		found, err := b.recoverPosted(ctx, teamOut{c: c, p: p}, p.ChannelID, 100)
-		if err != nil {
-			if code := slackErrorCode(err); channelGoneErrors[code] {
-				b.pauseChannel(ctx, plog, c, p.ID, code)
-				continue
+		tooOld := now.Sub(since) > max(b.sched.catchup, onTimeGrace)
+		switch {
+		case err != nil && channelGoneErrors[slackErrorCode(err)]:
+			b.pauseChannel(ctx, plog, c, p.ID, slackErrorCode(err))
+		case err != nil && ctx.Err() != nil: // shutting down
+		case err != nil:
+			plog.Warn("could not check whether an interrupted weekly prompt was posted", keyErr, err)
+			if tooOld {
+				b.markTeamPostFailed(ctx, plog, p) // it will not be posted: do not look again
 			}
-			if ctx.Err() == nil {
-				plog.Warn("could not check whether an interrupted weekly prompt was posted", keyErr, err)
-			}
-			continue
-		}
-		if found {
+		case found:
 			plog.Info("interrupted weekly prompt had been posted; recorded")
-			continue
+		case tooOld:
+			plog.Warn("interrupted weekly prompt too old to post; dropped")
+			b.markTeamPostFailed(ctx, plog, p)
+		default:
+			plog.Info("posting an interrupted weekly prompt again")
+			b.postClaimed(ctx, plog, c, p)
 		}
-		plog.Info("posting an interrupted weekly prompt again")
-		b.postClaimed(ctx, plog, c, p)
 	}
 }
 

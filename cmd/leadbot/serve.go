@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -42,7 +41,10 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 		metrics = bot.NewMetrics()
 	}
 	tokens := socket.NewTokenWatch()
-	api := slack.New(cfg.botToken, slackOptions(cfg, tokens.Transport(metrics.Transport(nil)))...)
+	api := slack.New(cfg.botToken, bot.WebAPIOptions(bot.WebAPIConfig{
+		AppToken: cfg.appToken, URL: cfg.apiURL, Timeout: slackHTTPTimeout,
+		Transport: tokens.Transport(metrics.Transport(nil)), // watches for a dead token, counts calls for /metrics
+	})...)
 	b, err := bot.New(bot.Config{
 		Socket:   socketmode.New(api),
 		API:      api,
@@ -82,27 +84,6 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 // slackHTTPTimeout bounds every Web API call, including the reconnect
 // jitter's wait before apps.connections.open (socket.MaxReconnectJitter).
 const slackHTTPTimeout = 15 * time.Second
-
-// slackOptions configures the Web API client: our base URL if set, a
-// timeout on every call, transport (which watches for a dead token and
-// counts the calls for /metrics) with jitter added before Socket Mode
-// reconnects, and retries of rate-limited (429) and failed connections
-// with slack-go's backoff.
-func slackOptions(cfg config, transport http.RoundTripper) []slack.Option {
-	retry := slack.DefaultRetryConfig()
-	retry.MaxRetries = 4
-	retry.RetryAfterDuration = 5 * time.Second
-	retry.Handlers = slack.AllBuiltinRetryHandlers(retry)
-	opts := []slack.Option{
-		slack.OptionAppLevelToken(cfg.appToken),
-		slack.OptionHTTPClient(&http.Client{Timeout: slackHTTPTimeout, Transport: socket.ReconnectJitter(transport)}),
-		slack.OptionRetryConfig(retry),
-	}
-	if cfg.apiURL != "" {
-		opts = append(opts, slack.OptionAPIURL(cfg.apiURL))
-	}
-	return opts
-}
 
 // newLogger returns the program's logger: text or JSON lines on w, at the
 // configured level, each key once per line.
