@@ -359,6 +359,13 @@ func TestAuthTestFailingAtStart(t *testing.T) {
 // subscribeDue stores n users whose Monday 09:30 slot is due.
 func subscribeDue(t *testing.T, env *testEnv, clock *testClock, slot time.Time, n int) []string {
 	t.Helper()
+	return storeDue(t, env, clock, slot, n, time.Time{})
+}
+
+// storeDue is subscribeDue, with the users' Home tab last opened at
+// homeOpened (zero: never).
+func storeDue(t *testing.T, env *testEnv, clock *testClock, slot time.Time, n int, homeOpened time.Time) []string {
+	t.Helper()
 	ctx := context.Background()
 	db, err := storage.Open(ctx, env.dbPath, storage.WithClock(clock.Now))
 	if err != nil {
@@ -370,7 +377,7 @@ func subscribeDue(t *testing.T, env *testEnv, clock *testClock, slot time.Time, 
 		id := "U0USER" + string(rune('A'+i))
 		ids = append(ids, id)
 		env.fake.AddUser(slackfake.User{ID: id, TZ: "Europe/Berlin"})
-		if err := db.SaveUser(ctx, storage.User{ID: id, TeamID: "T0LEAD", TZ: "Europe/Berlin", TZCheckedAt: clock.Now()}); err != nil {
+		if err := db.SaveUser(ctx, storage.User{ID: id, TeamID: "T0LEAD", TZ: "Europe/Berlin", TZCheckedAt: clock.Now(), HomeOpened: homeOpened}); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.SaveSubscription(ctx, storage.Subscription{UserID: id, Days: uint8(defaultDays), Minute: defaultMinute,

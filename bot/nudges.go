@@ -55,7 +55,7 @@ func (o nudgeOut) fail(ctx context.Context, b *Bot, log *slog.Logger, _ string) 
 func (o nudgeOut) sent(ctx context.Context, b *Bot, log *slog.Logger, channel string) {
 	b.metrics.nudgeSent(o.d.Source, b.now().Sub(o.d.Slot))
 	log.Info("nudge sent", keyUser, o.d.UserID, keyNudge, o.d.NudgeID, keySource, o.d.Source, keyChannel, channel)
-	b.homeChanged(ctx, log, o.d.UserID)
+	b.homeChangedLater(o.d.UserID)
 }
 
 // recoverClaims finds nudges claimed but never confirmed sent and

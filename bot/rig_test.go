@@ -71,6 +71,9 @@ func (e *testEnv) startRig(tb testing.TB, cfg Config, o rigOptions) *testBot {
 	if cfg.SendRate == 0 {
 		cfg.SendRate = 1000
 	}
+	if cfg.HomePublishRate == 0 {
+		cfg.HomePublishRate = 1000
+	}
 	timeout := o.clientTimeout
 	if timeout == 0 {
 		timeout = 10 * time.Second
