@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack/socketmode"
@@ -51,6 +52,10 @@ type Config struct {
 	SendRate      float64       // Slack calls per second when delivering (default 20)
 	SendWorkers   int           // deliveries in parallel (default 8)
 
+	// HomePublishRate is how many Home tabs a second are republished after
+	// changes, on a limit of their own (default DefaultHomePublishRate).
+	HomePublishRate float64
+
 	// Metrics, when set, counts envelopes, Slack calls, nudges and replies
 	// for /metrics; nil records nothing.
 	Metrics *Metrics
@@ -72,6 +77,7 @@ type Bot struct {
 	metrics *Metrics // nil: not measured
 	admins  map[string]bool
 	sched   *scheduling
+	homes   *homePublisher
 }
 
 // New returns a Bot for cfg. It returns an error if a required part is
@@ -96,6 +102,7 @@ func New(cfg Config) (*Bot, error) {
 		metrics: cfg.Metrics,
 		admins:  make(map[string]bool, len(cfg.Admins)),
 		sched:   newScheduling(cfg),
+		homes:   newHomePublisher(orDefault(cfg.HomePublishRate, DefaultHomePublishRate)),
 	}
 	for _, id := range cfg.Admins {
 		b.admins[id] = true
@@ -140,12 +147,18 @@ func orDefault[T int | float64 | time.Duration](v, def T) T {
 // Connected reports whether the Socket Mode connection is up.
 func (b *Bot) Connected() bool { return b.rt.Connected() }
 
-// Run connects to Slack, runs the scheduler and handles envelopes until
-// ctx is cancelled, then shuts down in order (see socket.Runtime.Run): no
-// new envelopes, the scheduler stopped, in-flight handlers finished, the
+// Run connects to Slack, runs the scheduler and the Home tab publisher
+// (home_publish.go) and handles envelopes until ctx is cancelled, then
+// shuts down in order (see socket.Runtime.Run): no new envelopes, the
+// scheduler and the publisher stopped, in-flight handlers finished, the
 // connection closed. It returns nil after a shutdown through ctx, and an
 // error if the connection fails for good (socket.ErrAuth for a dead
 // token).
 func (b *Bot) Run(ctx context.Context) error {
-	return b.rt.Run(ctx, func(ctx context.Context, _ socket.Identity) { b.runScheduler(ctx) })
+	return b.rt.Run(ctx, func(ctx context.Context, _ socket.Identity) {
+		var wg sync.WaitGroup
+		wg.Go(func() { b.runHomes(ctx) })
+		b.runScheduler(ctx)
+		wg.Wait()
+	})
 }

@@ -225,22 +225,31 @@ func nudgeOnce(t *testing.T, tb *testBot, user string) {
 func TestSlackErrors(t *testing.T) {
 	t.Parallel()
 	type check func(t *testing.T, tb *testBot, clock *testClock)
+	// The user is told the nudge is on its way, not to try again; one who
+	// asks again all the same is told it is coming, and gets one nudge.
 	nudgeNotSentThenRecovered := func(t *testing.T, tb *testBot, clock *testClock) {
 		_, resp := tb.slash(t, "U0ANA", "nudge")
-		if !strings.Contains(visible(resp), "I could not send your nudge just now") {
-			t.Errorf("answer = %q, want the kind could-not-send", visible(resp))
+		if !strings.Contains(visible(resp), msgNudgeLate) {
+			t.Errorf("answer = %q, want %q", visible(resp), msgNudgeLate)
 		}
 		ds, _ := tb.db.Deliveries(context.Background(), "U0ANA", 10)
 		if len(ds) != 1 || ds[0].State != storage.StateClaimed {
 			t.Fatalf("deliveries after the failure: %+v; want one left claimed for recovery", ds)
+		}
+		clock.Add(time.Second)
+		if _, resp := tb.slash(t, "U0ANA", "nudge"); !strings.Contains(visible(resp), msgNudgePending) {
+			t.Errorf("answer to asking again = %q, want %q", visible(resp), msgNudgePending)
+		}
+		if ds, _ := tb.db.Deliveries(context.Background(), "U0ANA", 10); len(ds) != 1 {
+			t.Errorf("%d deliveries after asking again, want the one claimed before", len(ds))
 		}
 		clock.Add(3 * time.Minute) // past staleClaimAfter: the recovery pass takes it
 		nudgeOnce(t, tb, "U0ANA")
 	}
 	nudgeFailedForGood := func(t *testing.T, tb *testBot, clock *testClock) {
 		_, resp := tb.slash(t, "U0ANA", "nudge")
-		if !strings.Contains(visible(resp), "I could not send your nudge just now") {
-			t.Errorf("answer = %q, want the kind could-not-send", visible(resp))
+		if !strings.Contains(visible(resp), msgNudgeRefused) {
+			t.Errorf("answer = %q, want %q", visible(resp), msgNudgeRefused)
 		}
 		waitFor(t, "the delivery marked failed", func() bool {
 			ds, _ := tb.db.Deliveries(context.Background(), "U0ANA", 10)
@@ -289,6 +298,7 @@ func TestSlackErrors(t *testing.T) {
 		{"chat.postMessage ratelimited in the body", "chat.postMessage", slackfake.Fault{SlackError: "ratelimited"}, 1, rigOptions{}, nudgeNotSentThenRecovered},
 		{"chat.postMessage 429 beyond the retries", "chat.postMessage", slackfake.Fault{Status: 429, RetryAfter: 1}, 1, rigOptions{noRetry: true}, nudgeNotSentThenRecovered},
 		{"chat.postMessage times out", "chat.postMessage", slackfake.Fault{Delay: 2 * time.Second}, 1, rigOptions{clientTimeout: 300 * time.Millisecond}, nudgeNotSentThenRecovered},
+		{"chat.postMessage posted, answer lost", "chat.postMessage", slackfake.Fault{DropAnswer: true}, 1, rigOptions{}, nudgeNotSentThenRecovered},
 		{"conversations.open 500", "conversations.open", slackfake.Fault{Status: 500}, 1, rigOptions{}, nudgeNotSentThenRecovered},
 		{"conversations.open times out", "conversations.open", slackfake.Fault{Delay: 2 * time.Second}, 1, rigOptions{clientTimeout: 300 * time.Millisecond}, nudgeNotSentThenRecovered},
 		{"conversations.history fails during recovery", "conversations.history", slackfake.Fault{Status: 500}, 2, rigOptions{}, func(t *testing.T, tb *testBot, clock *testClock) {
@@ -349,6 +359,13 @@ func TestAuthTestFailingAtStart(t *testing.T) {
 // subscribeDue stores n users whose Monday 09:30 slot is due.
 func subscribeDue(t *testing.T, env *testEnv, clock *testClock, slot time.Time, n int) []string {
 	t.Helper()
+	return storeDue(t, env, clock, slot, n, time.Time{})
+}
+
+// storeDue is subscribeDue, with the users' Home tab last opened at
+// homeOpened (zero: never).
+func storeDue(t *testing.T, env *testEnv, clock *testClock, slot time.Time, n int, homeOpened time.Time) []string {
+	t.Helper()
 	ctx := context.Background()
 	db, err := storage.Open(ctx, env.dbPath, storage.WithClock(clock.Now))
 	if err != nil {
@@ -360,7 +377,7 @@ func subscribeDue(t *testing.T, env *testEnv, clock *testClock, slot time.Time, 
 		id := "U0USER" + string(rune('A'+i))
 		ids = append(ids, id)
 		env.fake.AddUser(slackfake.User{ID: id, TZ: "Europe/Berlin"})
-		if err := db.SaveUser(ctx, storage.User{ID: id, TeamID: "T0LEAD", TZ: "Europe/Berlin", TZCheckedAt: clock.Now()}); err != nil {
+		if err := db.SaveUser(ctx, storage.User{ID: id, TeamID: "T0LEAD", TZ: "Europe/Berlin", TZCheckedAt: clock.Now(), HomeOpened: homeOpened}); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.SaveSubscription(ctx, storage.Subscription{UserID: id, Days: uint8(defaultDays), Minute: defaultMinute,
@@ -509,7 +526,7 @@ func TestBotTokenDeadWhileRunning(t *testing.T) {
 	tb.slash(t, "U0ANA", "start") // users.info and the DM channel are known before the token dies
 	env.fake.InjectFault("", 1000, slackfake.Fault{SlackError: "token_revoked"})
 	_, url := sendCommand(t, env.fake, "U0ANA", "nudge")
-	if resp, err := answer(t, env.fake, url, 10*time.Second); err != nil || !strings.Contains(visible(resp), "could not send") {
+	if resp, err := answer(t, env.fake, url, 10*time.Second); err != nil || !strings.Contains(visible(resp), msgNudgeLate) {
 		t.Errorf("answer while the token is dead = %q, %v", visible(resp), err)
 	}
 	done := make(chan error, 1)

@@ -55,8 +55,8 @@ func newTestBot(t *testing.T, cfg Config) *testBot {
 }
 
 // start runs a bot in e with cfg's zero fields filled in: the fake's API, a
-// database handle on e's file, the shipped content, e's clock, and a fast
-// scheduler tick. It waits until the bot is connected (startRig, with the
+// database handle on e's file, the shipped content, e's clock, a fast
+// scheduler tick and fast rate limits. It waits until the bot is connected (startRig, with the
 // default options).
 func (e *testEnv) start(t testing.TB, cfg Config) *testBot {
 	t.Helper()

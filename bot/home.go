@@ -45,28 +45,42 @@ func (b *Bot) homeOpened(ctx context.Context, log *slog.Logger, ev *slackevents.
 	b.publishHome(ctx, log, ev.User, nil)
 }
 
-// homeChanged republishes userID's Home tab after something it shows
-// changed, if they have ever opened it (for everyone else it would be
-// wasted calls).
-func (b *Bot) homeChanged(ctx context.Context, log *slog.Logger, userID string) {
-	u, err := b.store.User(ctx, userID)
-	if err != nil || u.HomeOpened.IsZero() {
-		return
-	}
-	b.publishHome(ctx, log, userID, nil)
+// homeChanged republishes userID's Home tab soon after something the user
+// did changed what it shows, if they have ever opened it. It returns at
+// once: the publish waits its turn (home_publish.go), ahead of the
+// changes the scheduler made.
+func (b *Bot) homeChanged(_ context.Context, _ *slog.Logger, userID string) {
+	b.homes.mark(userID, true)
 }
 
-// publishHome builds and publishes userID's Home tab. tip, if set, replaces
-// the tip of the day (after "Another tip").
+// homeChangedLater is homeChanged for a change the scheduler made (a
+// nudge sent): it waits behind the users' own changes.
+func (b *Bot) homeChangedLater(userID string) { b.homes.mark(userID, false) }
+
+// publishHome builds and publishes userID's Home tab right away, for a
+// user acting on it. tip, if set, replaces the tip of the day (after
+// "Another tip").
 func (b *Bot) publishHome(ctx context.Context, log *slog.Logger, userID string, tip *prompts.Answer) {
+	b.homes.take(userID)
+	_ = b.sendHome(ctx, log, userID, tip) // logged there
+}
+
+// sendHome builds userID's Home tab and publishes it. It logs a failure
+// and returns the error.
+func (b *Bot) sendHome(ctx context.Context, log *slog.Logger, userID string, tip *prompts.Answer) error {
 	view, err := b.homeView(ctx, userID, tip)
 	if err != nil {
 		log.Error("could not build the Home tab", keyErr, err)
-		return
+		return err
 	}
 	if _, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: userID, View: view}); err != nil {
+		if ctx.Err() != nil {
+			return err // shutting down
+		}
 		log.Warn("could not publish the Home tab", keyErr, slackErrorCode(err))
+		return err
 	}
+	return nil
 }
 
 func (b *Bot) homeView(ctx context.Context, userID string, tip *prompts.Answer) (slack.HomeTabViewRequest, error) {

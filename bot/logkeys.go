@@ -40,6 +40,7 @@ const (
 	keyPost         = "post"
 	keyReason       = "reason"
 	keyReplies      = "replies"
+	keyRows         = "rows"
 	keySlot         = "slot"
 	keyStatus       = "status"
 	keyTeamChannels = "team_channels"

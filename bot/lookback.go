@@ -92,7 +92,7 @@ func (o lookBackOut) fail(ctx context.Context, b *Bot, log *slog.Logger, code st
 func (o lookBackOut) sent(ctx context.Context, b *Bot, log *slog.Logger, channel string) {
 	b.metrics.programmeMessageSent(programmeLookBack)
 	log.Info("look-back sent", keyUser, o.d.UserID, keyChannel, channel)
-	b.homeChanged(ctx, log, o.d.UserID)
+	b.homeChangedLater(o.d.UserID)
 }
 
 // deliveryOut returns the outgoing message of a claimed delivery: a

@@ -28,3 +28,15 @@ const msgNudgeForgotten = "I no longer have this nudge: it was deleted with the 
 const msgNotYours = "That button belongs to someone else's nudge, so I left it alone. Your own nudges are in your DMs with me."
 
 const msgLookBackKept = "Thank you. I have kept this with what you wrote back then: both are in `/lead-tip history` and your export."
+
+// Answers to /lead-tip nudge when it was not sent at once. A nudge Slack
+// did not take stays claimed and is sent by the recovery pass a few
+// minutes later: asking again would make two.
+const (
+	msgNudgePending = "One is on its way already: it will be in your DMs with me within a few minutes, if it is not there yet. " +
+		"No need to ask again."
+	msgNudgeLate = "Your nudge is on its way: Slack did not take it just now, so I will send it again by myself. " +
+		"It will be in your DMs with me within a few minutes. No need to ask again."
+	msgNudgeRefused = "Sorry, I could not send your nudge: Slack would not let me post it in our DM, so asking again will not help. " +
+		"If you have turned off messages from apps, turning them back on should fix it."
+)

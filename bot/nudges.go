@@ -55,7 +55,7 @@ func (o nudgeOut) fail(ctx context.Context, b *Bot, log *slog.Logger, _ string) 
 func (o nudgeOut) sent(ctx context.Context, b *Bot, log *slog.Logger, channel string) {
 	b.metrics.nudgeSent(o.d.Source, b.now().Sub(o.d.Slot))
 	log.Info("nudge sent", keyUser, o.d.UserID, keyNudge, o.d.NudgeID, keySource, o.d.Source, keyChannel, channel)
-	b.homeChanged(ctx, log, o.d.UserID)
+	b.homeChangedLater(o.d.UserID)
 }
 
 // recoverClaims finds nudges claimed but never confirmed sent and
@@ -148,15 +148,23 @@ func (b *Bot) sendFollowups(ctx context.Context, log *slog.Logger, now time.Time
 	}
 }
 
-// nudgeCommand sends the next nudge right away.
+// nudgeCommand sends the next nudge right away. What it says matches what
+// happens next: a nudge that Slack did not take stays claimed and the
+// recovery pass sends it a few minutes later, so the user is told it is on
+// its way, never to ask again (which would make two).
 func (b *Bot) nudgeCommand(ctx context.Context, log *slog.Logger, who person) message {
 	b.user(ctx, log, who.id, who.team)
 	err := b.nudgeNow(ctx, log, who.id)
 	switch {
-	case errors.Is(err, errNudgeTooSoon):
-		return textMessage("One is on its way already: have a look at your DMs with me.")
+	case errors.Is(err, errNudgePending):
+		return textMessage(msgNudgePending)
+	case errors.Is(err, errPending): // logged by deliver
+		return textMessage(msgNudgeLate)
+	case errors.Is(err, errGone): // logged by deliver
+		return textMessage(msgNudgeRefused)
 	case err != nil:
-		log.Warn("nudge now not delivered", keyErr, err)
+		// Nothing was claimed: asking again is the way to get one.
+		log.Warn("nudge now not claimed", keyErr, err)
 		return textMessage("I could not send your nudge just now. Please try again in a minute.")
 	}
 	text := "Sent: your challenge is in your DMs with me. Reply there, or press Done / Not yet / Skip."
@@ -166,26 +174,28 @@ func (b *Bot) nudgeCommand(ctx context.Context, log *slog.Logger, who person) me
 	return textMessage(text)
 }
 
-// nudgeNow sends userID their next nudge at once (/lead-tip nudge).
+// nudgeNow sends userID their next nudge at once (/lead-tip nudge). It
+// returns errNudgePending, and sends nothing, while one asked for before
+// is still unconfirmed; otherwise deliver's error.
 func (b *Bot) nudgeNow(ctx context.Context, log *slog.Logger, userID string) error {
 	now := b.now()
 	n, note, err := b.programmeNudge(ctx, userID, now)
 	if err != nil {
 		return err
 	}
-	d, ok, err := b.store.ClaimDelivery(ctx, storage.Delivery{
-		UserID: userID, NudgeID: n.ID, Kind: n.Kind, Source: storage.SourceNow, Slot: now,
-	})
+	d, ok, err := b.store.ClaimNow(ctx, storage.Delivery{UserID: userID, NudgeID: n.ID, Kind: n.Kind, Slot: now})
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return errNudgeTooSoon
+		return errNudgePending
 	}
 	return b.deliver(ctx, log, nudgeOut{d: d, note: note})
 }
 
-var errNudgeTooSoon = errors.New("a nudge was sent this very second")
+// errNudgePending: a nudge asked for before (or this very second) is not
+// yet confirmed sent; recovery sends it or finds it posted.
+var errNudgePending = errors.New("a nudge asked for before is on its way")
 
 // programmeNudge returns userID's next nudge by the programme (see
 // rotation.go) and the note to show with it.

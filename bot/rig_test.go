@@ -72,6 +72,9 @@ func (e *testEnv) startRig(tb testing.TB, cfg Config, o rigOptions) *testBot {
 	if cfg.SendRate == 0 {
 		cfg.SendRate = 1000
 	}
+	if cfg.HomePublishRate == 0 {
+		cfg.HomePublishRate = 1000
+	}
 	timeout := o.clientTimeout
 	if timeout == 0 {
 		timeout = 10 * time.Second
@@ -173,14 +176,7 @@ func answers(fake *slackfake.Server, responseURL string) int {
 
 // acked reports whether the fake has received an ack for envelopeID, even
 // one it never sent (SendRaw frames).
-func acked(fake *slackfake.Server, envelopeID string) bool {
-	for _, a := range fake.Acks() {
-		if a.EnvelopeID == envelopeID {
-			return true
-		}
-	}
-	return false
-}
+func acked(fake *slackfake.Server, envelopeID string) bool { return fake.Acked(envelopeID) }
 
 // eventually polls cond for up to d.
 func eventually(d time.Duration, cond func() bool) bool {

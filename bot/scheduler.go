@@ -18,6 +18,7 @@ const (
 	dueBatch        = 500             // subscriptions read per query
 	staleClaimAfter = 2 * time.Minute // a claim older than this was interrupted
 	historyForPick  = 200             // deliveries looked at to choose the next nudge
+	pruneEvery      = time.Hour       // how often handled event ids are pruned
 
 	// onTimeGrace is how late a slot (nudge, digest or weekly prompt) may
 	// be noticed and still count as on time, whatever the catch-up window:
@@ -98,6 +99,30 @@ func (b *Bot) bulkPass(ctx context.Context, log *slog.Logger, now time.Time) {
 	b.recoverSummaries(ctx, log, now, submit)
 	b.sendSummaries(ctx, log, now, submit)
 	wait()
+	if ctx.Err() == nil {
+		b.pruneEvents(ctx, log, now)
+	}
+}
+
+// pruneEvents forgets, at most once every pruneEvery, the ids of events
+// handled longer ago than storage.EventRetention (and the tombstones kept
+// as long): without it the de-duplication table grows for ever (see
+// docs/events-pruning.md). A failed prune is tried again an interval
+// later, not every pass.
+func (b *Bot) pruneEvents(ctx context.Context, log *slog.Logger, now time.Time) {
+	if !b.sched.pruned.IsZero() && now.Sub(b.sched.pruned) < pruneEvery {
+		return
+	}
+	b.sched.pruned = now
+	n, err := b.store.PruneEvents(ctx, now.Add(-storage.EventRetention))
+	switch {
+	case err != nil:
+		log.Warn("could not prune the processed events", keyRows, n, keyErr, err)
+	case n > 0:
+		log.Info("processed events pruned", keyRows, n)
+	default:
+		log.Debug("no processed events to prune")
+	}
 }
 
 // claimDueSlots claims every subscription slot that is due, or skips it if
@@ -213,6 +238,9 @@ type scheduling struct {
 	// (BenchmarkFanout measures it).
 	limit *rate.Limiter
 	wake  [2]chan struct{} // pokes the two loops
+	// pruned is when the bulk loop last pruned handled event ids (only
+	// that loop reads or writes it).
+	pruned time.Time
 	// passes counts the passes each loop has finished, for tests that must
 	// see nothing happen: they wait for passes, not for time.
 	passes [2]atomic.Int64

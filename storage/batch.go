@@ -118,6 +118,10 @@ func (db *DB) runBatch(batch []*batchOp) {
 			return
 		}
 	}
+	if err := db.CheckFile(); err != nil {
+		finish(err) // rolled back: the commit would be lost
+		return
+	}
 	if err := tx.Commit(); err != nil {
 		finish(fmt.Errorf("commit batch: %w", err))
 		return

@@ -102,3 +102,21 @@ func benchDelivery(b *testing.B, db *DB) Delivery {
 	}
 	return d
 }
+
+// BenchmarkCheckFile measures what every write transaction adds to check
+// that the database file is still the one opened (two stat calls), to set
+// against BenchmarkRecordReply's commit:
+//
+//	go test ./storage/ -run XXX -bench CheckFile
+func BenchmarkCheckFile(b *testing.B) {
+	db, err := Open(context.Background(), filepath.Join(b.TempDir(), "leadbot.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	for b.Loop() {
+		if err := db.CheckFile(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -123,6 +123,32 @@ func (db *DB) ClaimDelivery(ctx context.Context, d Delivery) (Delivery, bool, er
 	return d, claimed, err
 }
 
+// ClaimNow records d, a nudge asked for with /lead-tip nudge (source
+// SourceNow), unless the user has one asked for before that is still
+// claimed: not yet confirmed sent, and not failed. Recovery sends that one
+// or finds it posted (see StaleClaims), so a second would make two. The
+// check and the claim are one transaction, so two requests at once make
+// one claim. It returns false, having claimed nothing, if such a one
+// exists or one with the same slot does.
+func (db *DB) ClaimNow(ctx context.Context, d Delivery) (Delivery, bool, error) {
+	var claimed bool
+	err := db.withTx(ctx, func(tx *sql.Tx, now int64) error {
+		var pending bool
+		err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM deliveries
+			WHERE user_id = ? AND source = ? AND state = ?)`, d.UserID, SourceNow, StateClaimed).Scan(&pending)
+		if err != nil || pending {
+			return err
+		}
+		d.Source = SourceNow
+		d, claimed, err = insertDelivery(ctx, tx, d, now)
+		return err
+	})
+	if err != nil {
+		return d, false, fmt.Errorf("claim a nudge now for %s: %w", d.UserID, err)
+	}
+	return d, claimed, nil
+}
+
 // ClaimReask records the re-ask of orig (after "Not yet") as a new
 // delivery and clears orig's pending re-ask, in one transaction. It returns
 // false if the re-ask was already claimed.

@@ -278,3 +278,45 @@ func TestHasClaimedDelivery(t *testing.T) {
 	}
 	claimed("failed", false)
 }
+
+// TestClaimNowOneAtATime: a nudge asked for now is not claimed while an
+// earlier one is still unconfirmed, only once that one is sent or failed;
+// a claim of another source does not stand in its way.
+func TestClaimNowOneAtATime(t *testing.T) {
+	ctx := context.Background()
+	now := t0
+	db := openTest(t, WithClock(func() time.Time { return now }))
+	subscribed(t, db, "U1")
+	claimNow := func() (Delivery, bool) {
+		t.Helper()
+		now = now.Add(time.Minute)
+		d, ok, err := db.ClaimNow(ctx, Delivery{UserID: "U1", NudgeID: "n1", Kind: "delegate", Slot: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d, ok
+	}
+	if _, _, err := db.ClaimSlot(ctx, Delivery{UserID: "U1", NudgeID: "n2", Kind: "delegate", Slot: t0}, t0, t0.Add(48*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	first, ok := claimNow()
+	if !ok || first.Source != SourceNow {
+		t.Fatalf("first claim = %+v, %v; want claimed, source now (a scheduled claim is no reason to refuse)", first, ok)
+	}
+	if _, ok := claimNow(); ok {
+		t.Error("claimed a second nudge while the first is unconfirmed")
+	}
+	if err := db.MarkSent(ctx, first.ID, "D1", "1.000100"); err != nil {
+		t.Fatal(err)
+	}
+	second, ok := claimNow()
+	if !ok {
+		t.Fatal("not claimed once the first was sent")
+	}
+	if err := db.MarkFailed(ctx, second.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := claimNow(); !ok {
+		t.Error("not claimed once the one before failed")
+	}
+}

@@ -34,8 +34,11 @@ type DB struct {
 	write *sql.DB
 	read  *sql.DB
 	path  string
-	now   func() time.Time
-	batch committer // group commit for hot writes (batch.go)
+	// opened is the file at path when it was opened: writes check that
+	// path still names it (CheckFile).
+	opened os.FileInfo
+	now    func() time.Time
+	batch  committer // group commit for hot writes (batch.go)
 	// weekOf tells the calendar week (see TeamPost.Week) that t falls in,
 	// in the timezone named tz; only migration 0006 needs it.
 	weekOf func(t time.Time, tz string) int
@@ -87,6 +90,10 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	db.read.SetMaxOpenConns(4)
 
 	if err := db.write.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if db.opened, err = os.Stat(path); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -212,6 +219,8 @@ func execOne(ctx context.Context, tx *sql.Tx, query string, args ...any) (bool, 
 
 // withTx runs fn inside one write transaction, committing if fn returns nil
 // and rolling back otherwise. "now" is fixed once for the whole transaction.
+// It rolls back with ErrFileGone if the database file is no longer at its
+// path (CheckFile): the commit would be lost.
 func (db *DB) withTx(ctx context.Context, fn func(tx *sql.Tx, now int64) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -219,6 +228,9 @@ func (db *DB) withTx(ctx context.Context, fn func(tx *sql.Tx, now int64) error) 
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
 	if err := fn(tx, db.now().UTC().Unix()); err != nil {
+		return err
+	}
+	if err := db.CheckFile(); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -25,6 +25,11 @@ type Fault struct {
 	// before anything has happened). A Fault with only a Delay answers
 	// normally afterwards.
 	Delay time.Duration
+	// Hold, when set, makes the call wait before the method acts until
+	// Hold is closed (or the client gives up): the test decides when
+	// Slack gets to it. A call waiting is not in Calls yet. A Fault with
+	// only a Hold answers normally afterwards.
+	Hold <-chan struct{}
 	// LateAnswer is slept after the method has acted and before its answer
 	// is written: a client that gives up meanwhile does not learn that
 	// Slack acted, and the call is recorded with Lost set.
@@ -84,8 +89,12 @@ func (s *Server) applyFault(ctx context.Context, w http.ResponseWriter, req *api
 	if !ok {
 		return f, false
 	}
-	if f.Delay > 0 {
-		switch err := s.sleep(ctx, f.Delay); {
+	if f.Delay > 0 || f.Hold != nil {
+		err := s.sleep(ctx, f.Delay)
+		if err == nil && f.Hold != nil {
+			err = s.until(ctx, f.Hold)
+		}
+		switch {
 		case errors.Is(err, ErrClosed):
 			s.answer(w, req, http.StatusServiceUnavailable, nil, "server_closed", nil)
 			return f, true
@@ -179,6 +188,19 @@ func (s *Server) sleep(ctx context.Context, d time.Duration) error {
 	defer t.Stop()
 	select {
 	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.done:
+		return ErrClosed
+	}
+}
+
+// until waits for hold to be closed, or returns early with the context's
+// error or, once the server is closing, ErrClosed.
+func (s *Server) until(ctx context.Context, hold <-chan struct{}) error {
+	select {
+	case <-hold:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()

@@ -253,3 +253,38 @@ func TestInjectFaultRateSparesOtherMethods(t *testing.T) {
 		t.Errorf("views.publish = %v, want the counted fault after the spared rate", err)
 	}
 }
+
+// TestHold: a held call waits, unanswered and not yet in Calls, until the
+// test closes Hold; then the method acts and answers as usual.
+func TestHold(t *testing.T) {
+	s := newServer(t, slackfake.Options{})
+	ctx := testContext(t)
+	hold := make(chan struct{})
+	s.InjectFault("views.publish", 1, slackfake.Fault{Hold: hold})
+	done := make(chan error, 1)
+	go func() {
+		_, err := apiClient(s, "xoxb-x").PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: "U1",
+			View: slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: []slack.Block{
+				slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, "held", false, false), nil, nil)}}}})
+		done <- err
+	}()
+	// Other calls are answered meanwhile.
+	if _, err := apiClient(s, "xoxb-x").AuthTestContext(ctx); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("a held call answered before the hold was released: %v", err)
+	default:
+	}
+	if _, ok := s.HomeView("U1"); ok || len(s.Calls("views.publish")) != 0 {
+		t.Error("a held call acted or was recorded before the hold was released")
+	}
+	close(hold)
+	if err := <-done; err != nil {
+		t.Fatalf("views.publish after the hold = %v", err)
+	}
+	if home, ok := s.HomeView("U1"); !ok || !strings.Contains(string(home), "held") {
+		t.Errorf("Home view after the hold = %s, %v", home, ok)
+	}
+}

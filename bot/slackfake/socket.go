@@ -511,6 +511,19 @@ func (s *Server) Acks() []Ack {
 	return append([]Ack(nil), s.acks...)
 }
 
+// Acked reports whether any ack of envelopeID has been received, even of
+// an envelope the server never sent (SendRaw frames).
+func (s *Server) Acked(envelopeID string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, a := range s.acks {
+		if a.EnvelopeID == envelopeID {
+			return true
+		}
+	}
+	return false
+}
+
 // Pending returns how many envelopes were sent or queued and are neither
 // acknowledged nor given up.
 func (s *Server) Pending() int {

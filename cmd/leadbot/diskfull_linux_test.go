@@ -121,9 +121,11 @@ func TestHealthzDiskFull(t *testing.T) {
 	if got, want := decodeHealth(t, body), (health{Status: "unhealthy", Slack: "connected", Database: "unavailable"}); got != want {
 		t.Errorf("/healthz body = %+v, want %+v", got, want)
 	}
-	if !strings.Contains(p.out.String(), "the database cannot be used") {
-		t.Errorf("the log does not say the database cannot be used:\n%s", p.out)
-	}
+	// The line is written before the answer, but read from the child's
+	// output by another goroutine, which may not have got to it yet.
+	pollUntil(t, "the log to say the database cannot be used", func() bool {
+		return strings.Contains(p.out.String(), "the database cannot be used")
+	})
 
 	setFileSizeLimit(t, p.cmd.Process.Pid, ^uint64(0))
 	if code, body := waitHealth(t, base, http.StatusOK); code != http.StatusOK {

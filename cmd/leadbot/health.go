@@ -5,11 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -93,26 +91,20 @@ func healthHandler(connected func() bool, ping func(context.Context) error, log 
 }
 
 // databaseCheck returns the database half of /healthz for db. It checks
-// that LEADBOT_DB is still the file the bot opened: SQLite goes on reading
-// and writing a file deleted or replaced under it, and all it writes then
-// is lost at the next start. It reads a table, where a bare SELECT 1 would
-// be answered without touching the file, and it makes a one-row write:
-// on a full disk or a read-only file reads still work and only writes
-// fail. It returns an error if the file cannot be examined now.
-func databaseCheck(db *storage.DB) (func(context.Context) error, error) {
+// that LEADBOT_DB is still the file the bot opened (storage.CheckFile):
+// SQLite goes on reading a file deleted or replaced under it, and the bot
+// refuses to write to it, since all it wrote would be lost at the next
+// start. It reads a table, where a bare SELECT 1 would be answered without
+// touching the file, and it makes a one-row write: on a full disk or a
+// read-only file reads still work and only writes fail.
+func databaseCheck(db *storage.DB) func(context.Context) error {
 	path := db.Path()
-	opened, err := os.Stat(path)
-	if err != nil {
-		return nil, fmt.Errorf("LEADBOT_DB: %w", err)
-	}
 	return func(ctx context.Context) error {
-		now, err := os.Stat(path)
-		switch {
-		case errors.Is(err, fs.ErrNotExist) || (err == nil && !os.SameFile(opened, now)):
-			return fmt.Errorf("%s was deleted or replaced while the bot had it open (what it writes now is lost when it stops): "+
-				"put the file back, or restart the bot to open the new one", path)
-		case err != nil:
-			return fmt.Errorf("database file: %w", err)
+		if err := db.CheckFile(); errors.Is(err, storage.ErrFileGone) {
+			return fmt.Errorf("%w (nothing is written, and replies are not acknowledged, until then): "+
+				"put the file back, or restart the bot to open the new one", err)
+		} else if err != nil {
+			return err
 		}
 		if _, err := db.SchemaVersion(ctx); err != nil {
 			return fmt.Errorf("read %s: %w", path, err)
@@ -121,7 +113,7 @@ func databaseCheck(db *storage.DB) (func(context.Context) error, error) {
 			return fmt.Errorf("write %s: %w", path, err)
 		}
 		return nil
-	}, nil
+	}
 }
 
 // newRegistry returns a Prometheus registry of our own (not the global

@@ -65,10 +65,7 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 		if err != nil {
 			return err
 		}
-		dbCheck, err := databaseCheck(db)
-		if err != nil {
-			return err
-		}
+		dbCheck := databaseCheck(db)
 		// Stopped after b.Run returns (the bot has shut down), before the
 		// database closes.
 		opsLog := log.With(keyComponent, "http")
