@@ -93,7 +93,9 @@ func visible(p slackfake.ResponsePost) string { return slackfake.VisibleText(p.T
 
 // settle waits until both scheduler loops of each bot have finished three
 // more passes: what was due has been done by then, and a test can check
-// that nothing more happens without guessing how long that takes.
+// that nothing more happens without guessing how long that takes. A pass
+// can be a fan-out to hundreds of users, which under the race detector on
+// a busy two-core machine takes more than waitFor's ten seconds.
 func settle(t testing.TB, bots ...*testBot) {
 	t.Helper()
 	const passes = 3
@@ -101,7 +103,7 @@ func settle(t testing.TB, bots ...*testBot) {
 	for _, tb := range bots {
 		want = append(want, [2]int64{tb.sched.passes[0].Load() + passes, tb.sched.passes[1].Load() + passes})
 	}
-	waitFor(t, "scheduler passes", func() bool {
+	waitWithin(t, time.Minute, "scheduler passes", func() bool {
 		for i, tb := range bots {
 			if tb.sched.passes[0].Load() < want[i][0] || tb.sched.passes[1].Load() < want[i][1] {
 				return false

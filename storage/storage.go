@@ -13,7 +13,8 @@ import (
 	"os"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver (pure Go, no cgo)
+	"modernc.org/sqlite" // registers the "sqlite" driver (pure Go, no cgo)
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // ErrNotFound is returned when a requested row does not exist.
@@ -89,7 +90,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	}
 	db.read.SetMaxOpenConns(4)
 
-	if err := db.write.PingContext(ctx); err != nil {
+	if err := connect(ctx, db.write); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -106,6 +107,27 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	return db, nil
+}
+
+// connect opens the first write connection. Its pragmas switch a new file
+// to WAL, which needs the file to itself, and SQLite answers SQLITE_BUSY at
+// once rather than waiting when another process is doing the same: so two
+// processes starting on a new file at the same moment would see one of them
+// fail. connect waits for the lock as busy_timeout would, for as long.
+func connect(ctx context.Context, db *sql.DB) error {
+	deadline := time.Now().Add(BusyTimeout)
+	for {
+		err := db.PingContext(ctx)
+		var se *sqlite.Error
+		if err == nil || !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
 }
 
 // quickCheck runs SQLite's quick_check, which reads every page of the file
