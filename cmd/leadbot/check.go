@@ -51,7 +51,7 @@ func checkCommand(ctx context.Context, getenv func(string) string, w io.Writer) 
 	steps := []checkStep{
 		{name: "configuration", run: func(context.Context) (string, error) {
 			if cfgErr != nil {
-				return "", allTokenErrors(getenv, cfgErr)
+				return "", cfgErr
 			}
 			api = slack.New(cfg.botToken, checkSlackOptions(cfg)...)
 			return configSummary(cfg), nil
@@ -118,19 +118,6 @@ func checkCommand(ctx context.Context, getenv func(string) string, w io.Writer) 
 	fmt.Fprintln(w, "all checks passed: start the bot with `leadbot`, then type /lead-tip help in Slack.")
 	fmt.Fprintln(w, "(Slack does not tell whether the /lead-tip command, events and interactivity are set up: creating the app from manifest.yaml sets them all.)")
 	return nil
-}
-
-// allTokenErrors returns cfgErr, the first configuration mistake, together
-// with the other token's, so that one run of the check names both missing
-// tokens.
-func allTokenErrors(getenv func(string) string, cfgErr error) error {
-	errs := []error{cfgErr}
-	for _, t := range []tokenVar{appToken, botToken} {
-		if _, err := token(getenv, t.name, t.prefix, t.howTo); err != nil && !strings.HasPrefix(cfgErr.Error(), t.name) {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
 }
 
 // checkSlackOptions is a Web API client for the check: no retries, so a

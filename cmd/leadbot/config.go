@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -42,14 +43,14 @@ var (
 type tokenVar struct{ name, prefix, howTo string }
 
 // loadConfig reads and checks the environment. It returns a configError for
-// the first variable that is missing or malformed.
+// the first variable that is missing or malformed, except that a mistake
+// in both tokens returns both (joined), so that one run names them all.
 func loadConfig(getenv func(string) string) (config, error) {
 	c := config{dbPath: "leadbot.db", logFormat: "text", catchup: 2 * time.Hour, sendRate: 20, addr: defaultAddr}
-	var err error
-	if c.appToken, err = token(getenv, appToken.name, appToken.prefix, appToken.howTo); err != nil {
-		return c, err
-	}
-	if c.botToken, err = token(getenv, botToken.name, botToken.prefix, botToken.howTo); err != nil {
+	var appErr, botErr, err error
+	c.appToken, appErr = token(getenv, appToken)
+	c.botToken, botErr = token(getenv, botToken)
+	if err := errors.Join(appErr, botErr); err != nil {
 		return c, err
 	}
 	if v := strings.TrimSpace(getenv("SLACK_API_URL")); v != "" {
@@ -103,9 +104,10 @@ func loadConfig(getenv func(string) string) (config, error) {
 	return c, nil
 }
 
-// token reads a token from name, or from the file named by name_FILE, and
-// checks its prefix. The token's value never appears in an error.
-func token(getenv func(string) string, name, prefix, howTo string) (string, error) {
+// token reads a token from t.name, or from the file named by t.name_FILE,
+// and checks its prefix. The token's value never appears in an error.
+func token(getenv func(string) string, t tokenVar) (string, error) {
+	name, prefix, howTo := t.name, t.prefix, t.howTo
 	v := getenv(name)
 	if file := getenv(name + "_FILE"); file != "" {
 		if v != "" {

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/leadcoach/leadbot/storage"
 )
@@ -29,6 +31,8 @@ func TestConfigErrors(t *testing.T) {
 		want string // the variable the one-line error must name
 	}{
 		{"nothing set", nil, "SLACK_APP_TOKEN is not set"},
+		{"nothing set names both", nil, "SLACK_BOT_TOKEN is not set"},
+		{"bad token and missing token", map[string]string{"SLACK_APP_TOKEN": "xoxb-SECRET"}, "SLACK_BOT_TOKEN is not set"},
 		{"bot token in app slot", map[string]string{"SLACK_APP_TOKEN": "xoxb-SECRET"}, "SLACK_APP_TOKEN must start with xapp-"},
 		{"no bot token", map[string]string{"SLACK_APP_TOKEN": "xapp-SECRET"}, "SLACK_BOT_TOKEN is not set"},
 		{"app token in bot slot", map[string]string{"SLACK_APP_TOKEN": "xapp-SECRET", "SLACK_BOT_TOKEN": "xapp-SECRET"}, "SLACK_BOT_TOKEN must start with xoxb-"},
@@ -41,8 +45,14 @@ func TestConfigErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			// A configuration that passed by mistake would run the bot:
+			// stop it soon, and keep its database out of the source tree.
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			vars := map[string]string{"LEADBOT_DB": filepath.Join(t.TempDir(), "leadbot.db")}
+			maps.Copy(vars, tt.vars)
 			var stdout, stderr bytes.Buffer
-			err := run(context.Background(), []string{"leadbot"}, env(tt.vars), &stdout, &stderr)
+			err := run(ctx, []string{"leadbot"}, env(vars), &stdout, &stderr)
 			code := exitCode(err, &stderr)
 			if code != 2 {
 				t.Errorf("exit code = %d, want 2 (err %v)", code, err)
