@@ -62,6 +62,12 @@ func TestCheck(t *testing.T) {
 			"; SLACK_BOT_TOKEN is not set",
 			"OK    database",
 		}},
+		{"placeholder tokens", all, map[string]string{"SLACK_BOT_TOKEN": "xoxb-...", "SLACK_APP_TOKEN": "xapp-<your-app-token>"}, 1, []string{
+			"FAIL  configuration: SLACK_APP_TOKEN is a placeholder from an example, not a token",
+			"; SLACK_BOT_TOKEN is a placeholder from an example, not a token",
+			"SKIP  bot token (auth.test)",
+			"OK    database",
+		}},
 		{"database in a missing directory", all, map[string]string{"LEADBOT_DB": "/nonexistent/dir/leadbot.db"}, 1, []string{
 			"OK    bot token scopes",
 			"FAIL  database: ",

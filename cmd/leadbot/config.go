@@ -105,7 +105,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 }
 
 // token reads a token from t.name, or from the file named by t.name_FILE,
-// and checks its prefix. The token's value never appears in an error.
+// and checks its prefix and that it is not a placeholder copied from an
+// example. The token's value never appears in an error.
 func token(getenv func(string) string, t tokenVar) (string, error) {
 	name, prefix, howTo := t.name, t.prefix, t.howTo
 	v := getenv(name)
@@ -125,6 +126,8 @@ func token(getenv func(string) string, t tokenVar) (string, error) {
 		return "", configError{name, "is not set: " + howTo + ", then set " + strings.TrimSuffix(name, "_FILE") + "=" + prefix + "..."}
 	case !strings.HasPrefix(v, prefix):
 		return "", configError{name, "must start with " + prefix + ": " + howTo}
+	case isPlaceholder(strings.TrimPrefix(v, prefix)):
+		return "", configError{name, "is a placeholder from an example, not a token: " + howTo}
 	}
 	return v, nil
 }

@@ -32,6 +32,12 @@ func TestConfigErrors(t *testing.T) {
 	}{
 		{"nothing set", nil, "SLACK_APP_TOKEN is not set"},
 		{"nothing set names both", nil, "SLACK_BOT_TOKEN is not set"},
+		{"README placeholders", map[string]string{"SLACK_APP_TOKEN": "xapp-...", "SLACK_BOT_TOKEN": "xoxb-..."},
+			"SLACK_APP_TOKEN is a placeholder from an example, not a token: create an app-level token"},
+		{"README placeholders, bot token", map[string]string{"SLACK_APP_TOKEN": "xapp-...", "SLACK_BOT_TOKEN": "xoxb-..."},
+			"SLACK_BOT_TOKEN is a placeholder from an example, not a token: install the app"},
+		{"template placeholder", map[string]string{"SLACK_APP_TOKEN": "xapp-SECRET", "SLACK_BOT_TOKEN": "xoxb-your-bot-token"},
+			"SLACK_BOT_TOKEN is a placeholder"},
 		{"bad token and missing token", map[string]string{"SLACK_APP_TOKEN": "xoxb-SECRET"}, "SLACK_BOT_TOKEN is not set"},
 		{"bot token in app slot", map[string]string{"SLACK_APP_TOKEN": "xoxb-SECRET"}, "SLACK_APP_TOKEN must start with xapp-"},
 		{"no bot token", map[string]string{"SLACK_APP_TOKEN": "xapp-SECRET"}, "SLACK_BOT_TOKEN is not set"},
