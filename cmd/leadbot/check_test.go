@@ -73,6 +73,10 @@ func TestCheck(t *testing.T) {
 			"FAIL  database: ",
 			"LEADBOT_DB must name a file in a writable directory",
 		}},
+		{"API URL without /api/", all, map[string]string{"SLACK_API_URL": "http://127.0.0.1:1"}, 1, []string{
+			"FAIL  configuration: SLACK_API_URL must end in /api/",
+			"OK    database",
+		}},
 		{"Slack unreachable", all, map[string]string{"SLACK_API_URL": "http://127.0.0.1:1/api/"}, 1, []string{
 			"FAIL  bot token (auth.test): cannot reach Slack",
 			"check SLACK_API_URL",

@@ -53,15 +53,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if err := errors.Join(appErr, botErr); err != nil {
 		return c, err
 	}
-	if v := strings.TrimSpace(getenv("SLACK_API_URL")); v != "" {
-		u, perr := url.Parse(v)
-		if perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return c, configError{"SLACK_API_URL", "must be an http(s) URL such as https://slack.com/api/ (or leave it unset)"}
-		}
-		if !strings.HasSuffix(v, "/") {
-			v += "/" // slack-go appends method names to it
-		}
-		c.apiURL = v
+	if c.apiURL, err = apiURL(getenv("SLACK_API_URL")); err != nil {
+		return c, err
 	}
 	if v := getenv("LEADBOT_DB"); v != "" {
 		c.dbPath = v
@@ -128,6 +121,32 @@ func token(getenv func(string) string, t tokenVar) (string, error) {
 		return "", configError{name, "must start with " + prefix + ": " + howTo}
 	case isPlaceholder(strings.TrimPrefix(v, prefix)):
 		return "", configError{name, "is a placeholder from an example, not a token: " + howTo}
+	}
+	return v, nil
+}
+
+// apiURL checks SLACK_API_URL's value v and returns it ending in "/", or
+// "" when it is not set. It returns a configError unless v is an http(s)
+// URL whose path ends in /api/, where Slack's Web API methods are: without
+// it every call gets 404, which the bot would retry for ever.
+func apiURL(v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", configError{"SLACK_API_URL", "must be an http(s) URL such as https://slack.com/api/ (or leave it unset)"}
+	}
+	if path := strings.TrimSuffix(u.Path, "/"); !strings.HasSuffix(path, "/api") {
+		fix := ", such as https://slack.com/api/ (or leave it unset)"
+		if path == "" {
+			fix = ": set it to " + u.Scheme + "://" + u.Host + "/api/"
+		}
+		return "", configError{"SLACK_API_URL", "must end in /api/, where Slack's Web API methods are" + fix}
+	}
+	if !strings.HasSuffix(v, "/") {
+		v += "/" // slack-go appends method names to it
 	}
 	return v, nil
 }
