@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"os"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver (pure Go, no cgo)
@@ -60,8 +59,9 @@ func WithWeeks(weekOf func(t time.Time, tz string) int) Option {
 
 // Open opens (creating if needed, with mode 0600) the SQLite database at
 // path and applies any pending migrations. It returns an error if the file
-// cannot be created, is not a SQLite database, is damaged (ErrCorrupt), or
-// a migration fails; in that case nothing is changed on disk beyond what a
+// cannot be created (ErrCannotCreate) or written (ErrNotWritable), is not
+// a SQLite database (ErrNotDatabase), is damaged (ErrCorrupt), or a
+// migration fails; in that case nothing is changed on disk beyond what a
 // completed migration wrote.
 func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	db := &DB{path: path, now: time.Now}
@@ -69,7 +69,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		opt(db)
 	}
 	if err := createPrivate(path); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 
 	var err error
@@ -88,15 +88,15 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 
 	if err := db.write.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, fmt.Errorf("open %s: %w", path, classify(err))
 	}
 	if err := quickCheck(ctx, db.write); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, fmt.Errorf("open %s: %w", path, classify(err))
 	}
 	if err := migrate(ctx, db.write, migrationFiles, db.now, db.weekOf); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, fmt.Errorf("open %s: %w", path, classify(err))
 	}
 	return db, nil
 }
@@ -115,17 +115,6 @@ func quickCheck(ctx context.Context, db *sql.DB) error {
 		return fmt.Errorf("%w: %s", ErrCorrupt, result)
 	}
 	return nil
-}
-
-// createPrivate makes sure the database file exists with mode 0600 before
-// SQLite opens it: SQLite would otherwise create it with the umask's mode,
-// and its -wal and -shm files copy the main file's mode.
-func createPrivate(path string) error {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return fmt.Errorf("create database file: %w", err)
-	}
-	return f.Close()
 }
 
 // dsn builds the modernc.org/sqlite connection string. Writes take the

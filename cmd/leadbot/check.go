@@ -10,9 +10,6 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
-
-	"github.com/leadcoach/leadbot/bot/calendar"
-	"github.com/leadcoach/leadbot/storage"
 )
 
 // checkTimeout bounds each step of "leadbot check" that talks to Slack or
@@ -164,9 +161,9 @@ func slackFix(err error, variable, fix string) error {
 // checkDatabase opens the database as the bot does (creating it and
 // applying migrations if needed), checks that it answers, and closes it.
 func checkDatabase(ctx context.Context, path string) (string, error) {
-	db, err := storage.Open(ctx, path, storage.WithWeeks(calendar.WeekKey))
+	db, err := openDatabase(ctx, path)
 	if err != nil {
-		return "", fmt.Errorf("%w: LEADBOT_DB must name a file in a writable directory", err)
+		return "", err
 	}
 	defer db.Close()
 	if err := db.Ping(ctx); err != nil {

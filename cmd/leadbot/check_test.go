@@ -71,7 +71,7 @@ func TestCheck(t *testing.T) {
 		{"database in a missing directory", all, map[string]string{"LEADBOT_DB": "/nonexistent/dir/leadbot.db"}, 1, []string{
 			"OK    bot token scopes",
 			"FAIL  database: ",
-			"LEADBOT_DB must name a file in a writable directory",
+			"set LEADBOT_DB to a file in a directory that exists and that the bot may write to",
 		}},
 		{"API URL without /api/", all, map[string]string{"SLACK_API_URL": "http://127.0.0.1:1"}, 1, []string{
 			"FAIL  configuration: SLACK_API_URL must end in /api/",
