@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"log/slog"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -195,6 +196,12 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// counted is n followed by the noun's singular or plural: "1 nudge",
+// "2 replies", "0 replies".
+func counted(n int, one, many string) string {
+	return strconv.Itoa(n) + " " + plural(n, one, many)
 }
 
 // tipOfTheDay is the same for a user all day, and changes each day. It is

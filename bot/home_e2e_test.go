@@ -159,12 +159,12 @@ func TestE2EExportAndForget(t *testing.T) {
 		sendEvent(t, env.fake, dmEvent(u, n.Channel, "1800000000.0001"+u[3:], n.TS, "reflection of "+u), "EvR"+u)
 	}
 
-	export := func(user string) map[string]any {
+	export := func(user, says string) map[string]any {
 		t.Helper()
 		before := len(env.fake.Files())
 		_, resp := tb.slash(t, user, "export")
-		if !strings.Contains(visible(resp), "Sent") {
-			t.Fatalf("export reply: %s", visible(resp))
+		if !strings.Contains(visible(resp), says) {
+			t.Fatalf("export reply: %s, want %q", visible(resp), says)
 		}
 		files := env.fake.Files()
 		if len(files) != before+1 || !files[before].Completed || files[before].Channel != "D"+user {
@@ -176,7 +176,7 @@ func TestE2EExportAndForget(t *testing.T) {
 		}
 		return got
 	}
-	got := export("U0ANA")
+	got := export("U0ANA", "Sent: your data (1 nudge, 1 reply) is in our DM")
 	raw, _ := json.Marshal(got)
 	for _, want := range []string{`"format":"leadbot-export/2"`, "reflection of U0ANA", `"id":"U0ANA"`, `"tips_seen":[{`} {
 		if !strings.Contains(string(raw), want) {
@@ -222,7 +222,7 @@ func TestE2EExportAndForget(t *testing.T) {
 	if data, _ := tb.db.UserData(ctx, "U0ANA"); data.User != nil || len(data.Deliveries) != 0 {
 		t.Errorf("Ana's data after forget: %+v", data)
 	}
-	got = export("U0ANA")
+	got = export("U0ANA", "Sent: your data (0 nudges, 0 replies)")
 	if got["user"] != nil || len(got["nudges"].([]any)) != 0 || len(got["tips_seen"].([]any)) != 0 {
 		t.Errorf("export after forget is not empty: %v", got)
 	}

@@ -148,9 +148,9 @@ func pauseLengthWords(args []string, now, until time.Time, loc *time.Location) s
 	}
 	n := int(d / day)
 	if n%7 == 0 {
-		return "for " + strconv.Itoa(n/7) + " " + plural(n/7, "week", "weeks")
+		return "for " + counted(n/7, "week", "weeks")
 	}
-	return "for " + strconv.Itoa(n) + " " + plural(n, "day", "days")
+	return "for " + counted(n, "day", "days")
 }
 
 // parsePause reads how long to pause: nothing (until resumed), "2w", "10d",
