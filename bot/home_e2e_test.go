@@ -51,18 +51,12 @@ func viewSubmission(t *testing.T, fake *slackfake.Server, user string, days []st
 	for _, d := range days {
 		selected = append(selected, map[string]any{"value": d, "text": map[string]any{"type": "plain_text", "text": d}})
 	}
-	values := map[string]any{
-		blockDays: map[string]any{blockDays: map[string]any{"type": "checkboxes", "selected_options": selected}},
-		blockTime: map[string]any{blockTime: map[string]any{"type": "timepicker", "selected_time": at}},
-	}
-	payload := map[string]any{
-		"type": "view_submission",
-		"user": map[string]any{"id": user, "team_id": "T0LEAD"},
-		"team": map[string]any{"id": "T0LEAD"},
-		"view": map[string]any{"id": "VMODAL", "type": "modal", "callback_id": callbackScheduleModal, "state": map[string]any{"values": values}},
+	values := map[string]map[string]any{
+		blockDays: {blockDays: map[string]any{"type": "checkboxes", "selected_options": selected}},
+		blockTime: {blockTime: map[string]any{"type": "timepicker", "selected_time": at}},
 	}
 	ctx := testCtx(t)
-	id, err := fake.SendInteraction(ctx, payload)
+	id, err := fake.SubmitView(ctx, user, json.RawMessage(`{"id": "VMODAL", "callback_id": "`+callbackScheduleModal+`"}`), values)
 	if err != nil {
 		t.Fatal(err)
 	}
