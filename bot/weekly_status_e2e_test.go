@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -68,6 +69,12 @@ func TestE2EWeeklyStatusCounts(t *testing.T) {
 	// Thursday's scheduled prompt: nobody yet this week, two last week.
 	clock.Set(time.Date(2026, 12, 3, 15, 0, 5, 0, berlin))
 	waitFor(t, "Thursday's prompt", func() bool { return len(teamPrompts(env.fake, "C0TEAM")) == 2 })
+	// Posted, then recorded as sent: until then the status says it is
+	// being posted.
+	waitFor(t, "Thursday's prompt recorded as sent", func() bool {
+		_, err := tb.db.TeamPostByMessage(context.Background(), "C0TEAM", teamPrompts(env.fake, "C0TEAM")[1].TS)
+		return err == nil
+	})
 	got = status("status after Thursday's prompt")
 	wantContains(t, "status after Thursday's prompt", got,
 		"This week's went out Thursday 3 December at 15:00 (Europe/Berlin): nobody has answered yet.", "Last week's: 2 people answered.")
