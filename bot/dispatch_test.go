@@ -166,7 +166,7 @@ func runWithTokens(t *testing.T, botToken, appToken string) error {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	lib, _ := prompts.Load()
+	lib := testLibrary(t)
 	api := slack.New(botToken, slack.OptionAppLevelToken(appToken), slack.OptionAPIURL(fake.APIURL()))
 	b, err := New(Config{Socket: socketmode.New(api), API: api, Store: db, Library: lib})
 	if err != nil {

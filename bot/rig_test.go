@@ -17,7 +17,6 @@ import (
 
 	"github.com/leadcoach/leadbot/bot/slackfake"
 	"github.com/leadcoach/leadbot/bot/socket"
-	"github.com/leadcoach/leadbot/prompts"
 	"github.com/leadcoach/leadbot/storage"
 )
 
@@ -64,11 +63,7 @@ func (e *testEnv) startRig(tb testing.TB, cfg Config, o rigOptions) *testBot {
 	}
 	tb.Cleanup(func() { db.Close() })
 	if cfg.Library == nil {
-		lib, err := prompts.Load()
-		if err != nil {
-			tb.Fatal(err)
-		}
-		cfg.Library = lib
+		cfg.Library = testLibrary(tb)
 	}
 	if cfg.SchedulerTick == 0 {
 		cfg.SchedulerTick = 20 * time.Millisecond

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"sync"
 	"testing"
 	"time"
 
@@ -11,9 +12,16 @@ import (
 // t0 is a Monday morning.
 var t0 = time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC)
 
-func testLibrary(t *testing.T) *prompts.Library {
+// shippedLibrary loads the shipped content once for all the tests: a load
+// takes a few hundred milliseconds of CPU, and the tests start about a
+// hundred bots. They share it as the handlers of one process do; nothing
+// changes a Library after Load.
+var shippedLibrary = sync.OnceValues(prompts.Load)
+
+// testLibrary returns the shipped content.
+func testLibrary(t testing.TB) *prompts.Library {
 	t.Helper()
-	lib, err := prompts.Load()
+	lib, err := shippedLibrary()
 	if err != nil {
 		t.Fatal(err)
 	}

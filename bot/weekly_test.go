@@ -144,10 +144,7 @@ func TestOneDay(t *testing.T) {
 // Each channel goes through every prompt in its own order before any
 // repeats, and its next round is in another order.
 func TestNextTeamPromptRounds(t *testing.T) {
-	lib, err := prompts.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	lib := testLibrary(t)
 	all := lib.TeamPrompts
 	if len(all) < 52 {
 		t.Fatalf("%d team prompts, want at least 52: one a week for a year without a repeat", len(all))

@@ -12,7 +12,6 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/leadcoach/leadbot/bot/slackfake"
-	"github.com/leadcoach/leadbot/prompts"
 	"github.com/leadcoach/leadbot/storage"
 )
 
@@ -52,10 +51,7 @@ func newWeeklyRig(t *testing.T, start time.Time) *weeklyRig {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	lib, err := prompts.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	lib := testLibrary(t)
 	client := slack.New("xoxb-test", slack.OptionAPIURL(env.fake.APIURL()))
 	api := &hookedAPI{slackAPI: client}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
