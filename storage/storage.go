@@ -34,7 +34,8 @@ type DB struct {
 	read  *sql.DB
 	path  string
 	now   func() time.Time
-	batch committer // group commit for hot writes (batch.go)
+	busy  time.Duration // how long a write waits for a lock (BusyTimeout)
+	batch committer     // group commit for hot writes (batch.go)
 	// weekOf tells the calendar week (see TeamPost.Week) that t falls in,
 	// in the timezone named tz; only migration 0006 needs it.
 	weekOf func(t time.Time, tz string) int
@@ -47,6 +48,13 @@ type Option func(*DB)
 // records. Tests use it to fix "now".
 func WithClock(now func() time.Time) Option {
 	return func(db *DB) { db.now = now }
+}
+
+// WithBusyTimeout makes a write wait up to d, instead of BusyTimeout, for
+// another connection's lock before failing. Tests of a locked database use
+// it to fail sooner.
+func WithBusyTimeout(d time.Duration) Option {
+	return func(db *DB) { db.busy = d }
 }
 
 // WithWeeks gives Open the calendar's week function, which migration 0006
@@ -64,7 +72,7 @@ func WithWeeks(weekOf func(t time.Time, tz string) int) Option {
 // migration fails; in that case nothing is changed on disk beyond what a
 // completed migration wrote.
 func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
-	db := &DB{path: path, now: time.Now}
+	db := &DB{path: path, now: time.Now, busy: BusyTimeout}
 	for _, opt := range opts {
 		opt(db)
 	}
@@ -73,14 +81,14 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	}
 
 	var err error
-	if db.write, err = sql.Open("sqlite", dsn(path, false)); err != nil {
+	if db.write, err = sql.Open("sqlite", dsn(path, false, db.busy)); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	db.write.SetMaxOpenConns(1)
 	db.write.SetConnMaxIdleTime(0)
 	db.write.SetConnMaxLifetime(0)
 
-	if db.read, err = sql.Open("sqlite", dsn(path, true)); err != nil {
+	if db.read, err = sql.Open("sqlite", dsn(path, true, db.busy)); err != nil {
 		db.write.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -121,10 +129,10 @@ func quickCheck(ctx context.Context, db *sql.DB) error {
 // write lock when the transaction begins (_txlock=immediate), so two
 // processes on one file queue up instead of failing half-way with
 // SQLITE_BUSY on upgrade.
-func dsn(path string, readOnly bool) string {
+func dsn(path string, readOnly bool, busy time.Duration) string {
 	q := url.Values{}
 	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", BusyTimeout.Milliseconds()))
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))
 	q.Add("_pragma", "journal_mode(WAL)")
 	// FULL: a committed reply survives power loss, not only a crash.
 	q.Add("_pragma", "synchronous(FULL)")
