@@ -130,7 +130,7 @@ func TestContainerReadOnlyNonRoot(t *testing.T) {
 		}
 	}
 	bin := filepath.Join(base, "leadbot")
-	copyFile(t, leadbotBinary(t), bin, 0o755)
+	copyFile(t, staticBinary(t), bin, 0o755) // the image is distroless: no C library
 
 	run := func(t *testing.T, fake *slackfake.Server, data string) *proc {
 		vars := binaryEnv(fake, filepath.Join(data, filepath.Base(dbPath)))
