@@ -55,7 +55,7 @@ func helpMessage(unclear bool) message {
 		"• `/lead-tip start` Monday, Wednesday and Friday at 09:30 your time, or `/lead-tip start mon,thu 08:45`",
 		"• `/lead-tip schedule tue 16:00` change the days and time",
 		"• `/lead-tip nudge` one right now",
-		"• `/lead-tip pause`, `/lead-tip pause 2w`, `/lead-tip pause until 2027-01-10`, `/lead-tip resume`, `/lead-tip stop`",
+		"• `/lead-tip pause`, `/lead-tip pause 2w`, `/lead-tip pause until friday` (or tomorrow, or 2027-01-10), `/lead-tip resume`, `/lead-tip stop`",
 		"• `/lead-tip profile` tell me, optionally, when you became a manager and whether you lead former peers: your first 90 days follow a plan that fits",
 		"• `/lead-tip history` your last nudges and what you answered (only you see it)",
 		"• `/lead-tip digest off` no weekly summary on Fridays (`on` to bring it back)",

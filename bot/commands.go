@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/slack-go/slack"
@@ -162,14 +163,27 @@ func looksLikeSchedule(args []string) bool {
 	return false
 }
 
-// looksLikePause reports whether args read as a pause length: "2w", "3
-// weeks", "until 2027-01-10".
+// looksLikePause reports whether args read as a pause length ("2w", "3
+// weeks") or an end ("until tomorrow", "until friday", "till 2027-01-10",
+// or "until" and something shaped like a date).
 func looksLikePause(args []string) bool {
 	text := strings.ToLower(strings.Join(args, " "))
-	if rest, ok := strings.CutPrefix(text, "until "); ok {
-		return dateLike.MatchString(strings.TrimSpace(rest))
+	if rest, ok := cutUntil(text); ok {
+		_, known := calendar.UntilDate(rest, time.Time{}, time.UTC) // only whether it reads
+		return known || dateLike.MatchString(rest)
 	}
 	return pauseLength.MatchString(strings.ReplaceAll(text, " ", ""))
+}
+
+// cutUntil returns what follows "until" (or "till") at the start of
+// text, lower-case, and whether it was there.
+func cutUntil(text string) (string, bool) {
+	first, rest, _ := strings.Cut(strings.TrimSpace(text), " ")
+	switch strings.ToLower(first) {
+	case "until", "till", "til":
+		return strings.ToLower(strings.TrimSpace(rest)), true
+	}
+	return "", false
 }
 
 // commandHint is the line added to the answer of a question that began
@@ -183,7 +197,7 @@ func commandHint(verb string) string {
 	case verbSchedule:
 		return "(If you meant the command, type for example `/lead-tip schedule mon,thu 08:45`.)"
 	case verbPause:
-		return "(If you meant the command, type just `/lead-tip pause`, or for example `/lead-tip pause 2w`.)"
+		return "(If you meant the command, type just `/lead-tip pause`, or for example `/lead-tip pause 2w` or `/lead-tip pause until friday`.)"
 	case verbDigest:
 		return "(If you meant the command, type `/lead-tip digest on` or `/lead-tip digest off`.)"
 	case verbWeekly:

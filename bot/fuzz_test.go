@@ -155,7 +155,7 @@ func FuzzParseClock(f *testing.F) {
 // (an overflow must not turn a huge number into a short pause).
 func FuzzParsePause(f *testing.F) {
 	for _, s := range []string{"", "2w", "10d", "3 weeks", "1 day", "until 2027-01-10", "until 2026-11-22",
-		"until 2030-01-01", "0d", "-3d", "366d", "367d", "52w", "213504d", "30501w", "9223372036854775807d", "d", "until"} {
+		"until 2030-01-01", "until tomorrow", "till friday", "until 10 january", "until 31 february", "0d", "-3d", "366d", "367d", "52w", "213504d", "30501w", "9223372036854775807d", "d", "until"} {
 		f.Add(s)
 	}
 	loc, err := time.LoadLocation("Europe/Berlin")

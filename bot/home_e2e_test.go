@@ -51,25 +51,20 @@ func viewSubmission(t *testing.T, fake *slackfake.Server, user string, days []st
 	for _, d := range days {
 		selected = append(selected, map[string]any{"value": d, "text": map[string]any{"type": "plain_text", "text": d}})
 	}
-	values := map[string]any{
-		blockDays: map[string]any{blockDays: map[string]any{"type": "checkboxes", "selected_options": selected}},
-		blockTime: map[string]any{blockTime: map[string]any{"type": "timepicker", "selected_time": at}},
+	values := map[string]map[string]any{
+		blockDays: {blockDays: map[string]any{"type": "checkboxes", "selected_options": selected}},
+		blockTime: {blockTime: map[string]any{"type": "timepicker", "selected_time": at}},
 	}
 	return submitView(t, fake, user, callbackScheduleModal, values)
 }
 
 // submitView sends the submission of the modal callbackID by user, with
-// its state's values, and returns the ack's payload.
-func submitView(t *testing.T, fake *slackfake.Server, user, callbackID string, values map[string]any) string {
+// its state's values (block id → action id → value), and returns the
+// ack's payload.
+func submitView(t *testing.T, fake *slackfake.Server, user, callbackID string, values map[string]map[string]any) string {
 	t.Helper()
-	payload := map[string]any{
-		"type": "view_submission",
-		"user": map[string]any{"id": user, "team_id": "T0LEAD"},
-		"team": map[string]any{"id": "T0LEAD"},
-		"view": map[string]any{"id": "VMODAL", "type": "modal", "callback_id": callbackID, "state": map[string]any{"values": values}},
-	}
 	ctx := testCtx(t)
-	id, err := fake.SendInteraction(ctx, payload)
+	id, err := fake.SubmitView(ctx, user, json.RawMessage(`{"id": "VMODAL", "callback_id": "`+callbackID+`"}`), values)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,12 +161,12 @@ func TestE2EExportAndForget(t *testing.T) {
 		sendEvent(t, env.fake, dmEvent(u, n.Channel, "1800000000.0001"+u[3:], n.TS, "reflection of "+u), "EvR"+u)
 	}
 
-	export := func(user string) map[string]any {
+	export := func(user, says string) map[string]any {
 		t.Helper()
 		before := len(env.fake.Files())
 		_, resp := tb.slash(t, user, "export")
-		if !strings.Contains(visible(resp), "Sent") {
-			t.Fatalf("export reply: %s", visible(resp))
+		if !strings.Contains(visible(resp), says) {
+			t.Fatalf("export reply: %s, want %q", visible(resp), says)
 		}
 		files := env.fake.Files()
 		if len(files) != before+1 || !files[before].Completed || files[before].Channel != "D"+user {
@@ -183,7 +178,7 @@ func TestE2EExportAndForget(t *testing.T) {
 		}
 		return got
 	}
-	got := export("U0ANA")
+	got := export("U0ANA", "Sent: your data (1 nudge, 1 reply) is in our DM")
 	raw, _ := json.Marshal(got)
 	for _, want := range []string{`"format":"leadbot-export/3"`, "reflection of U0ANA", `"id":"U0ANA"`, `"tips_seen":[{`} {
 		if !strings.Contains(string(raw), want) {
@@ -229,7 +224,7 @@ func TestE2EExportAndForget(t *testing.T) {
 	if data, _ := tb.db.UserData(ctx, "U0ANA"); data.User != nil || len(data.Deliveries) != 0 {
 		t.Errorf("Ana's data after forget: %+v", data)
 	}
-	got = export("U0ANA")
+	got = export("U0ANA", "Sent: your data (0 nudges, 0 replies)")
 	if got["user"] != nil || len(got["nudges"].([]any)) != 0 || len(got["tips_seen"].([]any)) != 0 {
 		t.Errorf("export after forget is not empty: %v", got)
 	}

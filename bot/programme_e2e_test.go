@@ -14,7 +14,7 @@ import (
 // (block id → option value) and returns the ack's payload.
 func profileSubmission(t *testing.T, fake *slackfake.Server, user string, values map[string]string) string {
 	t.Helper()
-	state := map[string]any{}
+	state := map[string]map[string]any{}
 	for block, v := range values {
 		opt := map[string]any{"value": v, "text": map[string]any{"type": "plain_text", "text": v}}
 		state[block] = map[string]any{block: map[string]any{"type": "static_select", "selected_option": opt}}

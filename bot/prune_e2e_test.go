@@ -67,7 +67,7 @@ func TestE2EEventsPruned(t *testing.T) {
 	if n := replyCount(t, tb.db, "U0ANA", d.ID); n != 2 {
 		t.Errorf("%d replies stored, want 2", n)
 	}
-	if !strings.Contains(tb.logs.String(), "reply already recorded") {
+	if !strings.Contains(tb.logs.String(), "recorded already") {
 		t.Error("the recent event delivered again was not recognised")
 	}
 	logs := tb.logs.String()

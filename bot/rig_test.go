@@ -30,6 +30,7 @@ type rigOptions struct {
 	clientTimeout time.Duration // Web API HTTP timeout (default 10 s)
 	pingTimeout   time.Duration // reconnect after this long without a ping (default slack-go's 30 s)
 	noRetry       bool          // no slack-go retries at all
+	busyTimeout   time.Duration // how long a write waits for a lock (default storage.BusyTimeout)
 }
 
 // newRigEnv is newEnv with fake options of the test's choosing.
@@ -57,6 +58,9 @@ func (e *testEnv) startRig(tb testing.TB, cfg Config, o rigOptions) *testBot {
 	if e.clock != nil {
 		cfg.Now = e.clock.Now
 		opts = append(opts, storage.WithClock(e.clock.Now))
+	}
+	if o.busyTimeout > 0 {
+		opts = append(opts, storage.WithBusyTimeout(o.busyTimeout))
 	}
 	db, err := storage.Open(ctx, e.dbPath, opts...)
 	if err != nil {

@@ -115,7 +115,7 @@ func pausedWords(s storage.Subscription, loc *time.Location) string {
 }
 
 // pause handles "pause", "pause 2w", "pause 10d" and "pause until
-// 2027-01-10". Only running nudges can be paused: after stop there is
+// friday" (or tomorrow, or a date: calendar.UntilDate). Only running nudges can be paused: after stop there is
 // nothing to pause, and a pause would never end in a nudge.
 func (b *Bot) pause(ctx context.Context, log *slog.Logger, who person, cmd command) message {
 	sub, err := b.store.Subscription(ctx, who.id)
@@ -155,29 +155,30 @@ func (b *Bot) pause(ctx context.Context, log *slog.Logger, who person, cmd comma
 func pauseLengthWords(args []string, now, until time.Time, loc *time.Location) string {
 	const day = 24 * time.Hour
 	d := until.Sub(now)
-	if (len(args) > 0 && strings.EqualFold(args[0], "until")) || d%day != 0 {
+	if _, isUntil := cutUntil(strings.Join(args, " ")); isUntil || d%day != 0 {
 		return "until " + until.In(loc).Format("Monday 2 January 2006")
 	}
 	n := int(d / day)
 	if n%7 == 0 {
-		return "for " + strconv.Itoa(n/7) + " " + plural(n/7, "week", "weeks")
+		return "for " + counted(n/7, "week", "weeks")
 	}
-	return "for " + strconv.Itoa(n) + " " + plural(n, "day", "days")
+	return "for " + counted(n, "day", "days")
 }
 
 // parsePause reads how long to pause: nothing (until resumed), "2w", "10d",
-// "3 weeks", "until 2027-01-10" (midnight in loc).
+// "3 weeks", or until the start of a day in loc, the user's timezone:
+// "until tomorrow", "until friday", "until 2027-01-10", "till 10 january".
 func parsePause(args []string, now time.Time, loc *time.Location) (time.Time, error) {
-	example := "For example `/lead-tip pause 2w`, `/lead-tip pause 10d` or `/lead-tip pause until 2027-01-10`."
+	example := "For example `/lead-tip pause 2w`, `/lead-tip pause until friday` or `/lead-tip pause until 2027-01-10`."
 	if len(args) == 0 {
 		return time.Time{}, nil
 	}
 	text := strings.ToLower(strings.Join(args, " "))
 	var until time.Time
-	if rest, ok := strings.CutPrefix(text, "until "); ok {
-		t, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(rest), loc)
-		if err != nil {
-			return time.Time{}, errors.New("I could not read that date; please write it as YYYY-MM-DD. " + example)
+	if rest, ok := cutUntil(text); ok {
+		t, ok := calendar.UntilDate(rest, now, loc)
+		if !ok {
+			return time.Time{}, errors.New("I could not read that date: write tomorrow, a day such as friday, or a date such as 2027-01-10 or 10 january. " + example)
 		}
 		until = t
 	} else {

@@ -215,7 +215,8 @@ func (b *Bot) exportCommand(ctx context.Context, log *slog.Logger, who person) m
 		return textMessage("I could not upload your export just now. Please try again in a minute.")
 	}
 	log.Info("data exported", keyNudges, len(data.Deliveries), keyReplies, len(data.Replies), keyBytes, len(body))
-	return textMessage(fmt.Sprintf("Sent: your data (%d nudges, %d replies) is in our DM as a JSON file.", len(data.Deliveries), len(data.Replies)))
+	return textMessage("Sent: your data (" + counted(len(data.Deliveries), "nudge", "nudges") + ", " +
+		counted(len(data.Replies), "reply", "replies") + ") is in our DM as a JSON file.")
 }
 
 // forgetCommand asks for confirmation before deleting everything. It is
@@ -265,7 +266,7 @@ func forgottenWords(f storage.Forgotten) string {
 	var parts []string
 	count := func(n int64, one, many string) {
 		if n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, plural(int(n), one, many)))
+			parts = append(parts, counted(int(n), one, many))
 		}
 	}
 	count(f.Nudges, "nudge", "nudges")

@@ -121,6 +121,14 @@ func TestPauseAfterStop(t *testing.T) {
 	wantAll(t, "pause 10d", visible(resp), "Paused for 10 days.", "Friday 4 December at 09:30 (Europe/Berlin)")
 	_, resp = tb.slash(t, "U0ANA", "pause until 2026-12-12")
 	wantAll(t, "pause until", visible(resp), "Paused until Saturday 12 December 2026.", "Monday 14 December at 09:30 (Europe/Berlin)")
+	// Until a day said in words, in Ana's timezone: on Monday, "tomorrow"
+	// is Tuesday, so Wednesday's nudge is the next; "friday" is this week's.
+	_, resp = tb.slash(t, "U0ANA", "pause until tomorrow")
+	wantAll(t, "pause until tomorrow", visible(resp), "Paused until Tuesday 24 November 2026.", "Wednesday 25 November at 09:30 (Europe/Berlin)")
+	_, resp = tb.slash(t, "U0ANA", "pause till Friday")
+	wantAll(t, "pause till Friday", visible(resp), "Paused until Friday 27 November 2026.", "Friday 27 November at 09:30 (Europe/Berlin)")
+	_, resp = tb.slash(t, "U0ANA", "pause until 2027-02-31")
+	wantAll(t, "pause until an impossible date", visible(resp), "I could not read that date", "`/lead-tip pause until friday`")
 	_, resp = tb.slash(t, "U0ANA", "pause")
 	wantAll(t, "pause", visible(resp), "Paused until you resume.")
 

@@ -55,31 +55,6 @@ func (b *Bot) teamChannel(ctx context.Context, channelID string) (storage.TeamCh
 	return c, err == nil, err
 }
 
-// weeklyShow describes the channel's weekly prompt.
-func (b *Bot) weeklyShow(ctx context.Context, log *slog.Logger, channelID string) message {
-	c, found, err := b.teamChannel(ctx, channelID)
-	if err != nil {
-		log.Error("could not read the weekly setting", keyErr, err)
-		return textMessage(msgSorry)
-	}
-	if !found || c.Status == storage.ChannelOff {
-		return textMessage("There is no weekly prompt in this channel. " + weeklySample +
-			" posts one question for the whole team every Friday at 15:00 your time, and anyone in the channel can turn it on.")
-	}
-	w := scheduleOf(c)
-	if c.Status == storage.ChannelPaused {
-		return textMessage("The weekly prompt here is *paused*: " + pauseWords(c.PauseReason) + ". " +
-			"To start it again, invite me (`/invite @Lead Coach`) if I am not in the channel, then run `/lead-tip weekly " +
-			dayWord(w.day) + " " + calendar.Clock(w.minute) + "`.")
-	}
-	by := ""
-	if c.OwnerID != "" {
-		by = ", set up by " + mention(c.OwnerID)
-	}
-	return textMessage("*Weekly prompt:* " + weeklyWords(w) + by + ".\n" +
-		"Next one: *" + formatWhen(c.NextAt, w.loc) + "*. `/lead-tip weekly now` posts this week's right away.")
-}
-
 // weeklySet turns the prompt on with the day and time in args, or changes
 // it. A member of the channel may turn it on where it is off; an existing
 // setting (active or paused) only changes for those mayChange allows.
@@ -161,8 +136,11 @@ func (b *Bot) weeklySet(ctx context.Context, log *slog.Logger, sc slack.SlashCom
 	if u.TZ == "" {
 		lines = append(lines, "I could not read your timezone from Slack, so I am using UTC.")
 	}
-	lines = append(lines, "`/lead-tip weekly now` posts this week's right away; `/lead-tip weekly off` turns it off. "+
-		"If I cannot post here, I will tell you by DM.")
+	offerNow := "`/lead-tip weekly now` posts this week's right away; "
+	if _, posted, err := b.postInWeek(ctx, sc.ChannelID, calendar.WeekOf(b.now(), w.loc)); posted || err != nil {
+		offerNow = "" // this week's went out already (or it may have: no offer)
+	}
+	lines = append(lines, offerNow+"`/lead-tip weekly off` turns it off. If I cannot post here, I will tell you by DM.")
 	return textMessage(strings.Join(lines, "\n"))
 }
 

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,6 +39,12 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// counted is n followed by the noun's singular or plural: "1 nudge",
+// "2 replies", "0 replies".
+func counted(n int, one, many string) string {
+	return strconv.Itoa(n) + " " + plural(n, one, many)
 }
 
 // clip shortens s to at most n runes, with an ellipsis if cut.

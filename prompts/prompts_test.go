@@ -167,8 +167,10 @@ func TestAspiringTips(t *testing.T) {
 }
 
 func TestValidateRejectsBadRecords(t *testing.T) {
+	// Loaded once (a load trains the classifier): each case changes a copy
+	// of the slices it touches, never the library itself.
+	lib := loadTest(t)
 	good := func() *Library {
-		lib := loadTest(t)
 		cp := *lib
 		cp.Tips = append([]Tip(nil), lib.Tips...)
 		cp.Nudges = append([]Nudge(nil), lib.Nudges...)

@@ -154,7 +154,7 @@ func TestDatabaseLocked(t *testing.T) {
 	defer db.Close()
 	d := withDelivery(t, db)
 
-	other, err := sql.Open("sqlite", dsn(path, false))
+	other, err := sql.Open("sqlite", dsn(path, false, BusyTimeout))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,7 +43,7 @@ func TestMigrationsBackfillWeeks(t *testing.T) {
 	if err := createPrivate(path); err != nil {
 		t.Fatal(err)
 	}
-	raw, err := sql.Open("sqlite", dsn(path, false))
+	raw, err := sql.Open("sqlite", dsn(path, false, BusyTimeout))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,7 +39,8 @@ type DB struct {
 	// path still names it (CheckFile).
 	opened os.FileInfo
 	now    func() time.Time
-	batch  committer // group commit for hot writes (batch.go)
+	busy   time.Duration // how long a write waits for a lock (BusyTimeout)
+	batch  committer     // group commit for hot writes (batch.go)
 	// weekOf tells the calendar week (see TeamPost.Week) that t falls in,
 	// in the timezone named tz; only migration 0006 needs it.
 	weekOf func(t time.Time, tz string) int
@@ -54,6 +55,13 @@ func WithClock(now func() time.Time) Option {
 	return func(db *DB) { db.now = now }
 }
 
+// WithBusyTimeout makes a write wait up to d, instead of BusyTimeout, for
+// another connection's lock before failing. Tests of a locked database use
+// it to fail sooner.
+func WithBusyTimeout(d time.Duration) Option {
+	return func(db *DB) { db.busy = d }
+}
+
 // WithWeeks gives Open the calendar's week function, which migration 0006
 // needs to file the weekly posts made before it under their week. The
 // calendar lives with the bot (bot/calendar); storage computes no weeks of
@@ -64,47 +72,48 @@ func WithWeeks(weekOf func(t time.Time, tz string) int) Option {
 
 // Open opens (creating if needed, with mode 0600) the SQLite database at
 // path and applies any pending migrations. It returns an error if the file
-// cannot be created, is not a SQLite database, is damaged (ErrCorrupt), or
-// a migration fails; in that case nothing is changed on disk beyond what a
+// cannot be created (ErrCannotCreate) or written (ErrNotWritable), is not
+// a SQLite database (ErrNotDatabase), is damaged (ErrCorrupt), or a
+// migration fails; in that case nothing is changed on disk beyond what a
 // completed migration wrote.
 func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
-	db := &DB{path: path, now: time.Now}
+	db := &DB{path: path, now: time.Now, busy: BusyTimeout}
 	for _, opt := range opts {
 		opt(db)
 	}
 	if err := createPrivate(path); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 
 	var err error
-	if db.write, err = sql.Open("sqlite", dsn(path, false)); err != nil {
+	if db.write, err = sql.Open("sqlite", dsn(path, false, db.busy)); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	db.write.SetMaxOpenConns(1)
 	db.write.SetConnMaxIdleTime(0)
 	db.write.SetConnMaxLifetime(0)
 
-	if db.read, err = sql.Open("sqlite", dsn(path, true)); err != nil {
+	if db.read, err = sql.Open("sqlite", dsn(path, true, db.busy)); err != nil {
 		db.write.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	db.read.SetMaxOpenConns(4)
 
-	if err := connect(ctx, db.write); err != nil {
+	if err := connect(ctx, db.write, db.busy); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, fmt.Errorf("open %s: %w", path, classify(err))
 	}
 	if db.opened, err = os.Stat(path); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, fmt.Errorf("open %s: %w", path, classify(err))
 	}
 	if err := quickCheck(ctx, db.write); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, fmt.Errorf("open %s: %w", path, classify(err))
 	}
 	if err := migrate(ctx, db.write, migrationFiles, db.now, db.weekOf); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, fmt.Errorf("open %s: %w", path, classify(err))
 	}
 	return db, nil
 }
@@ -113,9 +122,9 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 // to WAL, which needs the file to itself, and SQLite answers SQLITE_BUSY at
 // once rather than waiting when another process is doing the same: so two
 // processes starting on a new file at the same moment would see one of them
-// fail. connect waits for the lock as busy_timeout would, for as long.
-func connect(ctx context.Context, db *sql.DB) error {
-	deadline := time.Now().Add(BusyTimeout)
+// fail. connect waits for the lock as busy_timeout would, for as long (busy).
+func connect(ctx context.Context, db *sql.DB, busy time.Duration) error {
+	deadline := time.Now().Add(busy)
 	for {
 		err := db.PingContext(ctx)
 		var se *sqlite.Error
@@ -146,25 +155,14 @@ func quickCheck(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
-// createPrivate makes sure the database file exists with mode 0600 before
-// SQLite opens it: SQLite would otherwise create it with the umask's mode,
-// and its -wal and -shm files copy the main file's mode.
-func createPrivate(path string) error {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return fmt.Errorf("create database file: %w", err)
-	}
-	return f.Close()
-}
-
 // dsn builds the modernc.org/sqlite connection string. Writes take the
 // write lock when the transaction begins (_txlock=immediate), so two
 // processes on one file queue up instead of failing half-way with
 // SQLITE_BUSY on upgrade.
-func dsn(path string, readOnly bool) string {
+func dsn(path string, readOnly bool, busy time.Duration) string {
 	q := url.Values{}
 	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", BusyTimeout.Milliseconds()))
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))
 	q.Add("_pragma", "journal_mode(WAL)")
 	// FULL: a committed reply survives power loss, not only a crash.
 	q.Add("_pragma", "synchronous(FULL)")

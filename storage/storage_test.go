@@ -69,6 +69,17 @@ func TestOpenSettings(t *testing.T) {
 	}
 }
 
+// WithBusyTimeout changes how long both connections wait for a lock.
+func TestOpenWithBusyTimeout(t *testing.T) {
+	db := openTest(t, WithBusyTimeout(1200*time.Millisecond))
+	for name, conn := range map[string]*sql.DB{"write": db.write, "read": db.read} {
+		var got string
+		if err := conn.QueryRowContext(context.Background(), "PRAGMA busy_timeout").Scan(&got); err != nil || got != "1200" {
+			t.Errorf("%s connection: PRAGMA busy_timeout = %q, %v; want 1200", name, got, err)
+		}
+	}
+}
+
 func TestMigrationsApplyOnce(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "leadbot.db")
 	ctx := context.Background()
@@ -117,7 +128,7 @@ func TestMigrationsConcurrentOpen(t *testing.T) {
 func TestMigrationFailureLeavesPreviousSchema(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "m.db")
-	raw, err := sql.Open("sqlite", dsn(path, false))
+	raw, err := sql.Open("sqlite", dsn(path, false, BusyTimeout))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -247,8 +247,9 @@ func TestWeeks(t *testing.T) {
 		t.Errorf("WeekOf(Sunday night) = %d and %d", WeekOf(sun, la), WeekOf(sun, berlin))
 	}
 	w := Week(20261228)
-	if w.Next() != 20270104 || !w.Start(berlin).Equal(time.Date(2026, 12, 28, 0, 0, 0, 0, berlin)) {
-		t.Errorf("Next %d, Start %v", w.Next(), w.Start(berlin))
+	if w.Next() != 20270104 || w.Next().Prev() != w || Week(20260302).Prev() != 20260223 ||
+		!w.Start(berlin).Equal(time.Date(2026, 12, 28, 0, 0, 0, 0, berlin)) {
+		t.Errorf("Next %d, Prev of Next %d, Start %v", w.Next(), w.Next().Prev(), w.Start(berlin))
 	}
 	fri := DaysOf(time.Friday)
 	if got, want := FirstAfterWeek(fri, 15*60, berlin, time.Date(2026, 11, 18, 10, 0, 0, 0, berlin)),

@@ -22,10 +22,15 @@ func (w Week) Start(loc *time.Location) time.Time {
 }
 
 // Next returns the week after w.
-func (w Week) Next() Week {
+func (w Week) Next() Week { return w.addDays(7) }
+
+// Prev returns the week before w.
+func (w Week) Prev() Week { return w.addDays(-7) }
+
+func (w Week) addDays(n int) Week {
 	y, m, d := int(w)/10000, time.Month(int(w)/100%100), int(w)%100
-	next := time.Date(y, m, d+7, 12, 0, 0, 0, time.UTC)
-	return Week(next.Year()*10000 + int(next.Month())*100 + next.Day())
+	t := time.Date(y, m, d+n, 12, 0, 0, 0, time.UTC)
+	return Week(t.Year()*10000 + int(t.Month())*100 + t.Day())
 }
 
 // FirstAfterWeek returns the first slot of a schedule after the week that

@@ -1011,3 +1011,38 @@ func TestHoldConnectionsOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestSubmitView: a modal's submission arrives as the view_submission
+// slack-go reads, with the view's id and callback id, the form's state,
+// the user and the team, and accepts a response payload.
+func TestSubmitView(t *testing.T) {
+	s := newServer(t, slackfake.Options{})
+	ctx := testContext(t)
+	c := startClient(t, s)
+
+	view := json.RawMessage(`{"id": "V1", "type": "modal", "callback_id": "schedule_modal", "blocks": []}`)
+	id, err := s.SubmitView(ctx, "U1", view, map[string]map[string]any{
+		"time": {"time": map[string]any{"type": "timepicker", "selected_time": "08:45"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := c.next(t)
+	c.ack(t, req, map[string]any{"response_action": "errors", "errors": map[string]string{"days": "Pick at least one day."}})
+	var cb slack.InteractionCallback
+	if err := json.Unmarshal(req.Payload, &cb); err != nil {
+		t.Fatal(err)
+	}
+	got := []any{req.EnvelopeID, string(cb.Type), cb.View.ID, cb.View.CallbackID, cb.View.State.Values["time"]["time"].SelectedTime, cb.User.ID, cb.Team.ID}
+	want := []any{id, "view_submission", "V1", "schedule_modal", "08:45", "U1", "T0LEAD"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	ack, err := s.WaitAck(ctx, id)
+	if err != nil || !strings.Contains(string(ack.Payload), "Pick at least one day.") {
+		t.Errorf("ack = %s, %v; want the errors", ack.Payload, err)
+	}
+	if _, err := s.SubmitView(ctx, "U1", json.RawMessage(`[]`), nil); err == nil {
+		t.Error("SubmitView of a view that is not an object: no error")
+	}
+}

@@ -3,11 +3,14 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -21,7 +24,8 @@ import (
 // separate process: only a process can be killed with SIGKILL, get SIGTERM
 // from outside, or exit with a status. It is built once per test run.
 
-var built struct {
+// binary is a leadbot binary built at most once per test run.
+type binary struct {
 	once sync.Once
 	dir  string
 	path string
@@ -29,36 +33,97 @@ var built struct {
 	out  []byte
 }
 
+// The binaries the tests run: built as the test binary was (leadbotBinary),
+// and static, as the release is (staticBinary).
+var built, builtStatic binary
+
+// minParallel is how many parallel tests run at once here unless
+// -test.parallel says otherwise. Most of them run the binary and wait on
+// it (Retry-After, reconnect backoff, a kill's aftermath), so the default,
+// one per CPU, would leave two cores idle most of the time.
+const minParallel = 4
+
 func TestMain(m *testing.M) {
+	flag.Parse()
+	explicit := false
+	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })
+	if !explicit && runtime.GOMAXPROCS(0) < minParallel {
+		if err := flag.Set("test.parallel", strconv.Itoa(minParallel)); err != nil {
+			panic(err)
+		}
+	}
 	code := m.Run()
-	if built.dir != "" {
-		os.RemoveAll(built.dir)
+	for _, b := range []*binary{&built, &builtStatic} {
+		if b.dir != "" {
+			os.RemoveAll(b.dir)
+		}
 	}
 	os.Exit(code)
 }
 
-// leadbotBinary builds ./cmd/leadbot once (CGO_ENABLED=0, as CI's static
-// build step does, so the build cache is warm there) and returns its path.
+// leadbotBinary builds ./cmd/leadbot once and returns its path. It is built
+// with the CGO_ENABLED the test binary was, so that the build reuses the
+// packages just compiled for the tests: with an empty build cache,
+// compiling them all again for the other setting takes half a minute on two
+// cores. Under -race it is built with CGO_ENABLED=0, whose packages CI's
+// static build step has compiled already (a race-enabled binary would be
+// slow to start, and the tests start it often).
 func leadbotBinary(t *testing.T) string {
 	t.Helper()
-	built.once.Do(func() {
-		built.dir, built.err = os.MkdirTemp("", "leadbot-test-")
-		if built.err != nil {
+	return built.get(t, buildCGO())
+}
+
+// staticBinary is leadbotBinary built with CGO_ENABLED=0, as the release
+// image's is: a binary that needs no C library.
+func staticBinary(t *testing.T) string {
+	t.Helper()
+	if buildCGO() == "0" {
+		return leadbotBinary(t)
+	}
+	return builtStatic.get(t, "0")
+}
+
+// buildCGO is the CGO_ENABLED the test binary was built with, or "0" under
+// -race or if the build settings cannot be read.
+func buildCGO() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "0"
+	}
+	cgo := "0"
+	for _, s := range info.Settings {
+		switch {
+		case s.Key == "-race" && s.Value == "true":
+			return "0"
+		case s.Key == "CGO_ENABLED":
+			cgo = s.Value
+		}
+	}
+	return cgo
+}
+
+// get builds ./cmd/leadbot with CGO_ENABLED=cgo the first time it is
+// called and returns the binary's path.
+func (b *binary) get(t *testing.T, cgo string) string {
+	t.Helper()
+	b.once.Do(func() {
+		b.dir, b.err = os.MkdirTemp("", "leadbot-test-")
+		if b.err != nil {
 			return
 		}
 		goTool, err := exec.LookPath("go")
 		if err != nil {
 			goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
 		}
-		built.path = filepath.Join(built.dir, "leadbot")
-		cmd := exec.Command(goTool, "build", "-o", built.path, ".")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		built.out, built.err = cmd.CombinedOutput()
+		b.path = filepath.Join(b.dir, "leadbot")
+		cmd := exec.Command(goTool, "build", "-o", b.path, ".")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED="+cgo)
+		b.out, b.err = cmd.CombinedOutput()
 	})
-	if built.err != nil {
-		t.Fatalf("build leadbot: %v\n%s", built.err, built.out)
+	if b.err != nil {
+		t.Fatalf("build leadbot: %v\n%s", b.err, b.out)
 	}
-	return built.path
+	return b.path
 }
 
 // proc is the leadbot binary running as a child process.

@@ -10,9 +10,6 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
-
-	"github.com/leadcoach/leadbot/bot/calendar"
-	"github.com/leadcoach/leadbot/storage"
 )
 
 // checkTimeout bounds each step of "leadbot check" that talks to Slack or
@@ -51,7 +48,7 @@ func checkCommand(ctx context.Context, getenv func(string) string, w io.Writer) 
 	steps := []checkStep{
 		{name: "configuration", run: func(context.Context) (string, error) {
 			if cfgErr != nil {
-				return "", allTokenErrors(getenv, cfgErr)
+				return "", cfgErr
 			}
 			api = slack.New(cfg.botToken, checkSlackOptions(cfg)...)
 			return configSummary(cfg), nil
@@ -120,19 +117,6 @@ func checkCommand(ctx context.Context, getenv func(string) string, w io.Writer) 
 	return nil
 }
 
-// allTokenErrors returns cfgErr, the first configuration mistake, together
-// with the other token's, so that one run of the check names both missing
-// tokens.
-func allTokenErrors(getenv func(string) string, cfgErr error) error {
-	errs := []error{cfgErr}
-	for _, t := range []tokenVar{appToken, botToken} {
-		if _, err := token(getenv, t.name, t.prefix, t.howTo); err != nil && !strings.HasPrefix(cfgErr.Error(), t.name) {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
-}
-
 // checkSlackOptions is a Web API client for the check: no retries, so a
 // refused token or an unreachable Slack is reported at once.
 func checkSlackOptions(cfg config) []slack.Option {
@@ -177,9 +161,9 @@ func slackFix(err error, variable, fix string) error {
 // checkDatabase opens the database as the bot does (creating it and
 // applying migrations if needed), checks that it answers, and closes it.
 func checkDatabase(ctx context.Context, path string) (string, error) {
-	db, err := storage.Open(ctx, path, storage.WithWeeks(calendar.WeekKey))
+	db, err := openDatabase(ctx, path)
 	if err != nil {
-		return "", fmt.Errorf("%w: LEADBOT_DB must name a file in a writable directory", err)
+		return "", err
 	}
 	defer db.Close()
 	if err := db.Ping(ctx); err != nil {

@@ -62,10 +62,20 @@ func TestCheck(t *testing.T) {
 			"; SLACK_BOT_TOKEN is not set",
 			"OK    database",
 		}},
+		{"placeholder tokens", all, map[string]string{"SLACK_BOT_TOKEN": "xoxb-...", "SLACK_APP_TOKEN": "xapp-<your-app-token>"}, 1, []string{
+			"FAIL  configuration: SLACK_APP_TOKEN is a placeholder from an example, not a token",
+			"; SLACK_BOT_TOKEN is a placeholder from an example, not a token",
+			"SKIP  bot token (auth.test)",
+			"OK    database",
+		}},
 		{"database in a missing directory", all, map[string]string{"LEADBOT_DB": "/nonexistent/dir/leadbot.db"}, 1, []string{
 			"OK    bot token scopes",
 			"FAIL  database: ",
-			"LEADBOT_DB must name a file in a writable directory",
+			"set LEADBOT_DB to a file in a directory that exists and that the bot may write to",
+		}},
+		{"API URL without /api/", all, map[string]string{"SLACK_API_URL": "http://127.0.0.1:1"}, 1, []string{
+			"FAIL  configuration: SLACK_API_URL must end in /api/",
+			"OK    database",
 		}},
 		{"Slack unreachable", all, map[string]string{"SLACK_API_URL": "http://127.0.0.1:1/api/"}, 1, []string{
 			"FAIL  bot token (auth.test): cannot reach Slack",

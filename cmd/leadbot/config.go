@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -42,25 +43,18 @@ var (
 type tokenVar struct{ name, prefix, howTo string }
 
 // loadConfig reads and checks the environment. It returns a configError for
-// the first variable that is missing or malformed.
+// the first variable that is missing or malformed, except that a mistake
+// in both tokens returns both (joined), so that one run names them all.
 func loadConfig(getenv func(string) string) (config, error) {
 	c := config{dbPath: "leadbot.db", logFormat: "text", catchup: 2 * time.Hour, sendRate: 20, addr: defaultAddr}
-	var err error
-	if c.appToken, err = token(getenv, appToken.name, appToken.prefix, appToken.howTo); err != nil {
+	var appErr, botErr, err error
+	c.appToken, appErr = token(getenv, appToken)
+	c.botToken, botErr = token(getenv, botToken)
+	if err := errors.Join(appErr, botErr); err != nil {
 		return c, err
 	}
-	if c.botToken, err = token(getenv, botToken.name, botToken.prefix, botToken.howTo); err != nil {
+	if c.apiURL, err = apiURL(getenv("SLACK_API_URL")); err != nil {
 		return c, err
-	}
-	if v := strings.TrimSpace(getenv("SLACK_API_URL")); v != "" {
-		u, perr := url.Parse(v)
-		if perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return c, configError{"SLACK_API_URL", "must be an http(s) URL such as https://slack.com/api/ (or leave it unset)"}
-		}
-		if !strings.HasSuffix(v, "/") {
-			v += "/" // slack-go appends method names to it
-		}
-		c.apiURL = v
 	}
 	if v := getenv("LEADBOT_DB"); v != "" {
 		c.dbPath = v
@@ -103,9 +97,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 	return c, nil
 }
 
-// token reads a token from name, or from the file named by name_FILE, and
-// checks its prefix. The token's value never appears in an error.
-func token(getenv func(string) string, name, prefix, howTo string) (string, error) {
+// token reads a token from t.name, or from the file named by t.name_FILE,
+// and checks its prefix and that it is not a placeholder copied from an
+// example. The token's value never appears in an error.
+func token(getenv func(string) string, t tokenVar) (string, error) {
+	name, prefix, howTo := t.name, t.prefix, t.howTo
 	v := getenv(name)
 	if file := getenv(name + "_FILE"); file != "" {
 		if v != "" {
@@ -123,6 +119,34 @@ func token(getenv func(string) string, name, prefix, howTo string) (string, erro
 		return "", configError{name, "is not set: " + howTo + ", then set " + strings.TrimSuffix(name, "_FILE") + "=" + prefix + "..."}
 	case !strings.HasPrefix(v, prefix):
 		return "", configError{name, "must start with " + prefix + ": " + howTo}
+	case isPlaceholder(strings.TrimPrefix(v, prefix)):
+		return "", configError{name, "is a placeholder from an example, not a token: " + howTo}
+	}
+	return v, nil
+}
+
+// apiURL checks SLACK_API_URL's value v and returns it ending in "/", or
+// "" when it is not set. It returns a configError unless v is an http(s)
+// URL whose path ends in /api/, where Slack's Web API methods are: without
+// it every call gets 404, which the bot would retry for ever.
+func apiURL(v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", configError{"SLACK_API_URL", "must be an http(s) URL such as https://slack.com/api/ (or leave it unset)"}
+	}
+	if path := strings.TrimSuffix(u.Path, "/"); !strings.HasSuffix(path, "/api") {
+		fix := ", such as https://slack.com/api/ (or leave it unset)"
+		if path == "" {
+			fix = ": set it to " + u.Scheme + "://" + u.Host + "/api/"
+		}
+		return "", configError{"SLACK_API_URL", "must end in /api/, where Slack's Web API methods are" + fix}
+	}
+	if !strings.HasSuffix(v, "/") {
+		v += "/" // slack-go appends method names to it
 	}
 	return v, nil
 }

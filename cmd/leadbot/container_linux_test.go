@@ -99,8 +99,8 @@ exec setpriv --reuid="$3" --regid="$3" --clear-groups "$2"`
 // The bot starts, creates its database (0600, owned by the image's user),
 // answers, sends and records a nudge, stores a reply and a press, exports,
 // publishes a Home tab, and exits 0 on SIGTERM, with no error logged. A
-// data directory the user cannot write stops it at once with one line
-// naming LEADBOT_DB.
+// data directory or database file the user cannot write stops it at once
+// with one line naming LEADBOT_DB and what to do.
 func TestContainerReadOnlyNonRoot(t *testing.T) {
 	t.Parallel()
 	if os.Geteuid() != 0 {
@@ -130,7 +130,7 @@ func TestContainerReadOnlyNonRoot(t *testing.T) {
 		}
 	}
 	bin := filepath.Join(base, "leadbot")
-	copyFile(t, leadbotBinary(t), bin, 0o755)
+	copyFile(t, staticBinary(t), bin, 0o755) // the image is distroless: no C library
 
 	run := func(t *testing.T, fake *slackfake.Server, data string) *proc {
 		vars := binaryEnv(fake, filepath.Join(data, filepath.Base(dbPath)))
@@ -148,12 +148,7 @@ func TestContainerReadOnlyNonRoot(t *testing.T) {
 		t.Parallel()
 		fake := newFake(t, slackfake.Options{})
 		data := filepath.Join(base, "data")
-		if err := os.Mkdir(data, 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Chown(data, uid, uid); err != nil {
-			t.Fatal(err)
-		}
+		ownedDir(t, data, uid)
 		p := run(t, fake, data)
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		defer cancel()
@@ -214,22 +209,56 @@ func TestContainerReadOnlyNonRoot(t *testing.T) {
 		}
 	})
 
-	t.Run("data volume not writable", func(t *testing.T) {
-		t.Parallel()
-		fake := newFake(t, slackfake.Options{})
-		data := filepath.Join(base, "root-owned")
-		if err := os.Mkdir(data, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		p := run(t, fake, data)
-		if code := p.wait(10 * time.Second); code != 1 {
-			t.Fatalf("exit status %d, want 1\n%s", code, p.out)
-		}
-		if out := p.out.String(); strings.Count(out, "\n") != 1 || !strings.HasPrefix(out, "leadbot: LEADBOT_DB: ") ||
-			!strings.Contains(out, "permission denied") {
-			t.Errorf("output = %q, want one line naming LEADBOT_DB", out)
-		}
-	})
+	// A data directory the user cannot write, or one holding a database
+	// written by another user (root, say, from a run without USER): the
+	// bot stops with one line that says which, and what to check. A file
+	// that is there must not be called one it could not create.
+	refusals := []struct {
+		name  string
+		setup func(t *testing.T, data string)
+		want  string
+	}{
+		{"data volume not writable", func(t *testing.T, data string) {
+			if err := os.Mkdir(data, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}, "cannot create the database file: permission denied; set LEADBOT_DB to a file in a directory that exists"},
+		{"database file not writable", func(t *testing.T, data string) {
+			ownedDir(t, data, uid)
+			db, err := storage.Open(context.Background(), filepath.Join(data, filepath.Base(dbPath)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+		}, "database file cannot be written: permission denied; the bot must be able to write the file and its directory"},
+	}
+	for _, tt := range refusals {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			fake := newFake(t, slackfake.Options{})
+			data := filepath.Join(base, strings.ReplaceAll(tt.name, " ", "-"))
+			tt.setup(t, data)
+			p := run(t, fake, data)
+			if code := p.wait(10 * time.Second); code != 1 {
+				t.Fatalf("exit status %d, want 1\n%s", code, p.out)
+			}
+			out := p.out.String()
+			if strings.Count(out, "\n") != 1 || !strings.HasPrefix(out, "leadbot: LEADBOT_DB: ") || !strings.Contains(out, tt.want) {
+				t.Errorf("output = %q, want one line naming LEADBOT_DB and saying %q", out, tt.want)
+			}
+		})
+	}
+}
+
+// ownedDir makes the directory path, mode 0700, owned by uid.
+func ownedDir(t *testing.T, path string, uid int) {
+	t.Helper()
+	if err := os.Mkdir(path, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(path, uid, uid); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func copyFile(t *testing.T, from, to string, mode os.FileMode) {

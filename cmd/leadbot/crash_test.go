@@ -25,17 +25,24 @@ const crashSeed = 20261123
 // envelope was acknowledged is in the database, once, and every press that
 // was acknowledged is recorded. After the restart the fake Slack redelivers
 // what was never acknowledged, as Slack does; then every reply is stored
-// exactly once and every nudge has its answer. Sixteen kill delays, seeded.
+// exactly once and every nudge has its answer. Sixteen kill delays, seeded;
+// each crash has its own fake Slack, database and process, so they run in
+// parallel (most of a crash is waiting for processes and sockets).
 func TestCrashSafety(t *testing.T) {
 	const kills = 16
 	rng := rand.New(rand.NewPCG(crashSeed, 0))
 	leadbotBinary(t) // build before the clock starts
 	start := time.Now()
-	for range kills {
-		delay := time.Duration(rng.IntN(300)) * time.Millisecond
-		seed := rng.Uint64()
-		t.Run(fmt.Sprintf("kill after %v", delay), func(t *testing.T) { crashOnce(t, delay, seed) })
-	}
+	t.Run("kills", func(t *testing.T) {
+		for range kills {
+			delay := time.Duration(rng.IntN(300)) * time.Millisecond
+			seed := rng.Uint64()
+			t.Run(fmt.Sprintf("kill after %v", delay), func(t *testing.T) {
+				t.Parallel()
+				crashOnce(t, delay, seed)
+			})
+		}
+	})
 	t.Logf("%d crashes in %v (seed %d)", kills, time.Since(start).Round(time.Millisecond), crashSeed)
 }
 

@@ -171,8 +171,8 @@ func realDatabase(t *testing.T, path string) []byte {
 
 // TestCorruptDatabaseAtStart: a database file that is not SQLite, is cut
 // short, has a damaged page, or cannot be created, stops the binary at
-// start with exit status 1 and one line naming LEADBOT_DB. The file is
-// left exactly as it was.
+// start with exit status 1 and one line naming LEADBOT_DB and saying what
+// to do. The file is left exactly as it was.
 func TestCorruptDatabaseAtStart(t *testing.T) {
 	t.Parallel()
 	leadbotBinary(t)
@@ -184,16 +184,17 @@ func TestCorruptDatabaseAtStart(t *testing.T) {
 		name string
 		file func() []byte // nil: no file (and no directory)
 		want string
+		fix  string // what the line says to do
 	}{
 		{"not a database", func() []byte {
 			return bytes.Repeat([]byte("this is not a database, and it must not be overwritten\n"), 200)
-		}, "file is not a database"},
-		{"cut short", func() []byte { return good[:len(good)/2] }, "database disk image is malformed"},
+		}, "file is not a database", "set LEADBOT_DB to the bot's database, or to a file that does not exist yet"},
+		{"cut short", func() []byte { return good[:len(good)/2] }, "database disk image is malformed", "restore the file from a backup"},
 		{"schema page damaged", func() []byte {
 			b := bytes.Clone(good)
 			copy(b[100:pageSize], bytes.Repeat([]byte{0xa5}, pageSize-100))
 			return b
-		}, "malformed"},
+		}, "malformed", "restore the file from a backup"},
 		{"data page damaged", func() []byte {
 			// The last leaf page, which nothing reads at start: only a check
 			// of every page finds it.
@@ -206,8 +207,8 @@ func TestCorruptDatabaseAtStart(t *testing.T) {
 			}
 			t.Fatal("no leaf page to damage")
 			return nil
-		}, "database file is corrupt"},
-		{"directory missing", nil, "no such file or directory"},
+		}, "database file is corrupt", "restore the file from a backup"},
+		{"directory missing", nil, "no such file or directory", "set LEADBOT_DB to a file in a directory that exists"},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -225,8 +226,8 @@ func TestCorruptDatabaseAtStart(t *testing.T) {
 				t.Fatalf("exit status %d, want 1\n%s", code, p.out)
 			}
 			out := p.out.String()
-			if strings.Count(out, "\n") != 1 || !strings.HasPrefix(out, "leadbot: LEADBOT_DB: ") || !strings.Contains(out, tt.want) {
-				t.Errorf("output = %q, want one line naming LEADBOT_DB and saying %q", out, tt.want)
+			if strings.Count(out, "\n") != 1 || !strings.HasPrefix(out, "leadbot: LEADBOT_DB: ") || !strings.Contains(out, tt.want) || !strings.Contains(out, tt.fix) {
+				t.Errorf("output = %q, want one line naming LEADBOT_DB, saying %q and what to do: %q", out, tt.want, tt.fix)
 			}
 			noTokens(t, "the output", out)
 			if content != nil {

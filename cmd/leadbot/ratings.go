@@ -8,9 +8,7 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"github.com/leadcoach/leadbot/bot/calendar"
 	"github.com/leadcoach/leadbot/prompts"
-	"github.com/leadcoach/leadbot/storage"
 )
 
 // ratingsCommand lists the tips people rated with the Helpful? buttons,
@@ -36,9 +34,9 @@ func ratingsCommand(ctx context.Context, args []string, getenv func(string) stri
 	if path == "" {
 		path = "leadbot.db"
 	}
-	db, err := storage.Open(ctx, path, storage.WithWeeks(calendar.WeekKey))
+	db, err := openDatabase(ctx, path)
 	if err != nil {
-		return configError{"LEADBOT_DB", fmt.Sprintf("%s: %v", path, err)}
+		return err
 	}
 	defer db.Close()
 	ratings, err := db.TipRatings(ctx)

@@ -35,8 +35,8 @@ Environment (for run, check, health and ratings):
   SLACK_BOT_TOKEN     bot token, xoxb-...
   SLACK_APP_TOKEN_FILE, SLACK_BOT_TOKEN_FILE
                       read the token from a file instead (Docker secrets)
-  SLACK_API_URL       Slack Web API base URL (default https://slack.com/api/;
-                      tests point it at a fake Slack)
+  SLACK_API_URL       Slack Web API base URL, ending in /api/ (default
+                      https://slack.com/api/; tests point it at a fake Slack)
   LEADBOT_DB          SQLite database file (default leadbot.db)
   LEADBOT_CATCHUP     how late a missed nudge or team prompt may still be
                       sent (default 2h; 0 never sends late)

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/leadcoach/leadbot/storage"
 )
@@ -29,10 +31,22 @@ func TestConfigErrors(t *testing.T) {
 		want string // the variable the one-line error must name
 	}{
 		{"nothing set", nil, "SLACK_APP_TOKEN is not set"},
+		{"nothing set names both", nil, "SLACK_BOT_TOKEN is not set"},
+		{"README placeholders", map[string]string{"SLACK_APP_TOKEN": "xapp-...", "SLACK_BOT_TOKEN": "xoxb-..."},
+			"SLACK_APP_TOKEN is a placeholder from an example, not a token: create an app-level token"},
+		{"README placeholders, bot token", map[string]string{"SLACK_APP_TOKEN": "xapp-...", "SLACK_BOT_TOKEN": "xoxb-..."},
+			"SLACK_BOT_TOKEN is a placeholder from an example, not a token: install the app"},
+		{"template placeholder", map[string]string{"SLACK_APP_TOKEN": "xapp-SECRET", "SLACK_BOT_TOKEN": "xoxb-your-bot-token"},
+			"SLACK_BOT_TOKEN is a placeholder"},
+		{"bad token and missing token", map[string]string{"SLACK_APP_TOKEN": "xoxb-SECRET"}, "SLACK_BOT_TOKEN is not set"},
 		{"bot token in app slot", map[string]string{"SLACK_APP_TOKEN": "xoxb-SECRET"}, "SLACK_APP_TOKEN must start with xapp-"},
 		{"no bot token", map[string]string{"SLACK_APP_TOKEN": "xapp-SECRET"}, "SLACK_BOT_TOKEN is not set"},
 		{"app token in bot slot", map[string]string{"SLACK_APP_TOKEN": "xapp-SECRET", "SLACK_BOT_TOKEN": "xapp-SECRET"}, "SLACK_BOT_TOKEN must start with xoxb-"},
 		{"bad api url", map[string]string{"SLACK_APP_TOKEN": "xapp-SECRET", "SLACK_BOT_TOKEN": "xoxb-SECRET", "SLACK_API_URL": "slack.com"}, "SLACK_API_URL must be an http(s) URL"},
+		{"api url without /api/", map[string]string{"SLACK_APP_TOKEN": "xapp-SECRET", "SLACK_BOT_TOKEN": "xoxb-SECRET", "SLACK_API_URL": "http://127.0.0.1:4000"},
+			"SLACK_API_URL must end in /api/, where Slack's Web API methods are: set it to http://127.0.0.1:4000/api/"},
+		{"api url with another path", map[string]string{"SLACK_APP_TOKEN": "xapp-SECRET", "SLACK_BOT_TOKEN": "xoxb-SECRET", "SLACK_API_URL": "https://slack.com/apis/"},
+			"SLACK_API_URL must end in /api/, where Slack's Web API methods are, such as https://slack.com/api/"},
 		{"bad log format", map[string]string{"SLACK_APP_TOKEN": "xapp-SECRET", "SLACK_BOT_TOKEN": "xoxb-SECRET", "LEADBOT_LOG_FORMAT": "xml"}, "LEADBOT_LOG_FORMAT"},
 		{"bad log level", map[string]string{"SLACK_APP_TOKEN": "xapp-SECRET", "SLACK_BOT_TOKEN": "xoxb-SECRET", "LEADBOT_LOG_LEVEL": "loud"}, "LEADBOT_LOG_LEVEL"},
 		{"token and file", map[string]string{"SLACK_APP_TOKEN": "xapp-SECRET", "SLACK_APP_TOKEN_FILE": secretFile}, "SLACK_APP_TOKEN and SLACK_APP_TOKEN_FILE are both set"},
@@ -41,8 +55,14 @@ func TestConfigErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			// A configuration that passed by mistake would run the bot:
+			// stop it soon, and keep its database out of the source tree.
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			vars := map[string]string{"LEADBOT_DB": filepath.Join(t.TempDir(), "leadbot.db")}
+			maps.Copy(vars, tt.vars)
 			var stdout, stderr bytes.Buffer
-			err := run(context.Background(), []string{"leadbot"}, env(tt.vars), &stdout, &stderr)
+			err := run(ctx, []string{"leadbot"}, env(vars), &stdout, &stderr)
 			code := exitCode(err, &stderr)
 			if code != 2 {
 				t.Errorf("exit code = %d, want 2 (err %v)", code, err)

@@ -11,10 +11,8 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/leadcoach/leadbot/bot"
-	"github.com/leadcoach/leadbot/bot/calendar"
 	"github.com/leadcoach/leadbot/bot/socket"
 	"github.com/leadcoach/leadbot/prompts"
-	"github.com/leadcoach/leadbot/storage"
 )
 
 // serve runs the bot until ctx is cancelled.
@@ -29,9 +27,9 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	if err != nil {
 		return fmt.Errorf("load content: %w", err)
 	}
-	db, err := storage.Open(ctx, cfg.dbPath, storage.WithWeeks(calendar.WeekKey))
+	db, err := openDatabase(ctx, cfg.dbPath)
 	if err != nil {
-		return fmt.Errorf("LEADBOT_DB: %w", err)
+		return err
 	}
 	defer db.Close()
 	log.Info("database ready", keyPath, cfg.dbPath)

@@ -4,58 +4,102 @@
 //
 //	SLACK_APP_TOKEN=xapp-dev SLACK_BOT_TOKEN=xoxb-dev SLACK_API_URL=… go run ./cmd/leadbot
 //
-// Then type slash commands ("/lead-tip delegation"), "click <action_id>",
-// "home", "dm <text>" or "help". Everything the bot posts is printed as it
-// arrives.
+// Then type what a user would do: slash commands ("/lead-tip delegation"),
+// the same in another channel ("in #team /lead-tip weekly fri 15:00"),
+// "click <action_id>", "reply <text>" in a message's thread, "submit" a
+// form the bot opened, "file" to show a file it uploaded, "home", "dm
+// <text>" or "help". Everything the bot posts is printed as it arrives.
 package main
 
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"slices"
 	"strings"
 	"sync"
 	"syscall"
-	"time"
-
-	"github.com/slack-go/slack"
 
 	"github.com/leadcoach/leadbot/bot/slackfake"
 )
 
+// usage is printed by "slackfake -h", before the flags and help.
+const usage = `slackfake: a fake Slack on this machine, to try leadbot without a workspace.
+
+Usage:
+  slackfake [flags]
+
+It prints SLACK_API_URL=http://127.0.0.1:PORT/api/ on its first line; start
+the bot against it in another terminal, then type commands here as the
+user would. Every message, reply and view the bot sends is printed.
+
+Flags:
+`
+
+// help lists the console's commands; "help" and "slackfake -h" print it.
 const help = `commands:
-  /lead-tip [text]   send a slash command (any /command works)
-  click <action_id>  click the latest button with that action_id
-  home               open the App Home tab
-  dm <text>          send the bot a direct message
-  help               show this`
+  /lead-tip [text]             send a slash command in #general (any /command works)
+  in #channel /lead-tip [text] send it in another channel (made on first use,
+                               with you and the bot as members)
+  click <action_id>            click the latest button with that action_id
+  reply [ts] <text>            reply in the thread of the bot's message at ts
+                               (default: its latest message)
+  submit [words]               submit the latest form the bot opened: words fill
+                               it, e.g. "submit mon,thu 08:45" ticks Monday and
+                               Thursday and sets the time; other words go to a
+                               text field
+  file [id]                    show the latest file the bot uploaded (or file id)
+  home                         open the App Home tab
+  dm <text>                    send the bot a direct message
+  help                         show this`
+
+// usageError is a mistake on the command line; it exits with status 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() + " (see slackfake -h)" }
+func (e usageError) Unwrap() error { return e.err }
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil && !errors.Is(err, context.Canceled) {
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	var ue usageError
+	switch {
+	case err == nil, errors.Is(err, context.Canceled):
+	case errors.As(err, &ue):
+		fmt.Fprintln(os.Stderr, "slackfake:", err)
+		os.Exit(2)
+	default:
 		fmt.Fprintln(os.Stderr, "slackfake:", err)
 		os.Exit(1)
 	}
 }
 
-// run serves the fake Slack until stdin ends or ctx is done.
+// run serves the fake Slack until stdin ends or ctx is done. With -h it
+// prints the usage on stdout and returns nil.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("slackfake", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard)
 	addr := fs.String("addr", "127.0.0.1:0", "listen address")
 	user := fs.String("user", "U0DEV", "user id that types the commands")
 	tz := fs.String("tz", "Europe/Berlin", "that user's IANA time zone")
 	verbose := fs.Bool("v", false, "log the fake's debug lines")
 	if err := fs.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, usage)
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			fmt.Fprintf(stdout, "\n%s\n", help)
+			return nil
+		}
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
 	}
 
 	out := &console{w: stdout}
@@ -78,7 +122,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	defer cancel()
-	w := &watcher{s: s, out: out, user: *user, clicks: map[string]slackfake.Click{}}
+	w := newWatcher(s, out, *user)
 	wg.Go(func() { w.watch(ctx) })
 
 	// Reading stdin cannot be interrupted; this goroutine ends with stdin.
@@ -117,163 +161,4 @@ func (c *console) printf(format string, a ...any) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	fmt.Fprintf(c.w, format, a...)
-}
-
-// watcher prints what the bot does and remembers its buttons for "click".
-type watcher struct {
-	s    *slackfake.Server
-	out  *console
-	user string
-
-	mu     sync.Mutex
-	clicks map[string]slackfake.Click // by action_id, latest wins
-}
-
-func (w *watcher) handle(ctx context.Context, wg *sync.WaitGroup, line string) {
-	word, rest, _ := strings.Cut(line, " ")
-	rest = strings.TrimSpace(rest)
-	var (
-		id  string
-		err error
-	)
-	switch {
-	case line == "":
-		return
-	case strings.HasPrefix(word, "/"):
-		id, err = w.s.SendSlashCommand(ctx, slack.SlashCommand{Command: word, Text: rest, UserID: w.user, UserName: "dev"})
-	case word == "click":
-		w.mu.Lock()
-		c, ok := w.clicks[rest]
-		w.mu.Unlock()
-		if !ok {
-			w.out.printf("no button %q seen yet\n", rest)
-			return
-		}
-		id, err = w.s.ClickButton(ctx, c)
-	case word == "home":
-		_, _, err = w.s.SendEvent(ctx, map[string]any{"type": "app_home_opened", "user": w.user, "channel": "D" + w.user, "tab": "home"})
-	case word == "dm":
-		ts := fmt.Sprintf("%d.%06d", time.Now().Unix(), time.Now().Nanosecond()/1000)
-		_, _, err = w.s.SendEvent(ctx, map[string]any{"type": "message", "channel": "D" + w.user, "user": w.user, "text": rest, "ts": ts, "channel_type": "im"})
-	default:
-		w.out.printf("%s\n", help)
-		return
-	}
-	if err != nil {
-		w.out.printf("! %v\n", err)
-		return
-	}
-	if id != "" {
-		wg.Go(func() { w.printAck(ctx, id) })
-	}
-}
-
-func (w *watcher) printAck(ctx context.Context, id string) {
-	waitCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	defer cancel()
-	ack, err := w.s.WaitAck(waitCtx, id)
-	if err != nil {
-		if ctx.Err() == nil && !errors.Is(err, slackfake.ErrClosed) {
-			w.out.printf("! no ack: %v\n", err)
-		}
-		return
-	}
-	w.out.printf("ack after %v (attempt %d)\n", ack.Latency.Round(time.Microsecond), ack.Attempt)
-	if len(ack.Payload) > 0 {
-		var p struct {
-			Text   string          `json:"text"`
-			Blocks json.RawMessage `json:"blocks"`
-		}
-		_ = json.Unmarshal(ack.Payload, &p)
-		w.show("ack payload", p.Text, p.Blocks, slackfake.Click{ChannelID: slackfake.DefaultChannelID, Ephemeral: true})
-	}
-}
-
-// watch prints every Web API call and response_url post as it arrives.
-func (w *watcher) watch(ctx context.Context) {
-	var nCalls, nPosts int
-	for {
-		changed := w.s.Changed()
-		calls := w.s.Calls("")
-		for _, c := range calls[nCalls:] {
-			w.printCall(c)
-		}
-		nCalls = len(calls)
-		posts := w.s.ResponsePosts()
-		for _, p := range posts[nPosts:] {
-			label := "response " + p.ResponseType
-			switch {
-			case p.DeleteOriginal:
-				label += " (delete original)"
-			case p.ReplaceOriginal:
-				label += " (replace original)"
-			}
-			w.show(label, p.Text, p.Blocks, slackfake.Click{ChannelID: slackfake.DefaultChannelID, Ephemeral: p.ResponseType != "in_channel"})
-		}
-		nPosts = len(posts)
-		select {
-		case <-changed:
-		case <-ctx.Done():
-			return
-		}
-	}
-}
-
-func (w *watcher) printCall(c slackfake.Call) {
-	if c.SlackError != "" {
-		w.out.printf("! %s %s: %s\n", c.Method, c.Params["channel"], c.SlackError)
-		return
-	}
-	var resp struct {
-		TS   string `json:"ts"`
-		View struct {
-			ID     string          `json:"id"`
-			Blocks json.RawMessage `json:"blocks"`
-		} `json:"view"`
-	}
-	_ = json.Unmarshal(c.Response, &resp)
-	ch := c.Params["channel"]
-	blocks := json.RawMessage(c.Params["blocks"])
-	switch c.Method {
-	case "chat.postMessage":
-		w.show("message "+ch, c.Params["text"], blocks, slackfake.Click{ChannelID: ch, MessageTS: resp.TS})
-	case "chat.postEphemeral":
-		w.show("ephemeral "+ch+" for "+c.Params["user"], c.Params["text"], blocks, slackfake.Click{ChannelID: ch, Ephemeral: true})
-	case "chat.update":
-		w.show("update "+ch+" "+c.Params["ts"], c.Params["text"], blocks, slackfake.Click{ChannelID: ch, MessageTS: c.Params["ts"]})
-	case "views.publish", "views.open", "views.update":
-		w.show(c.Method, "", resp.View.Blocks, slackfake.Click{ViewID: resp.View.ID})
-	case "apps.connections.open":
-		w.out.printf("· bot connected\n")
-	default:
-		w.out.printf("· %s\n", c.Method)
-	}
-}
-
-// show prints what a message shows (its blocks, or its text when it has
-// none) and its buttons, and remembers the buttons for "click".
-func (w *watcher) show(label, text string, blocks json.RawMessage, where slackfake.Click) {
-	buttons := slackfake.Buttons(blocks)
-	var b strings.Builder
-	fmt.Fprintf(&b, "[%s]\n", label)
-	visible := text
-	if len(blocks) > 0 {
-		visible = slackfake.VisibleText("", blocks)
-	}
-	for l := range strings.SplitSeq(visible, "\n") {
-		if l != "" && !slices.ContainsFunc(buttons, func(btn slackfake.Button) bool { return btn.Text == l }) {
-			fmt.Fprintf(&b, "  %s\n", l)
-		}
-	}
-	w.mu.Lock()
-	for _, btn := range buttons {
-		fmt.Fprintf(&b, "  [%s]  → click %s\n", btn.Text, btn.ActionID)
-		c := where
-		c.UserID = w.user
-		c.ActionID = btn.ActionID
-		c.Blocks = blocks
-		w.clicks[btn.ActionID] = c
-	}
-	w.mu.Unlock()
-	w.out.printf("%s", b.String())
 }
