@@ -103,9 +103,9 @@ func TestE2ELostPostAnswerEachKind(t *testing.T) {
 					t.Fatal(err)
 				}
 				defer db.Close()
-				if err := db.SaveTeamChannel(context.Background(), storage.TeamChannel{ChannelID: "C0TEAM", OwnerID: "U0ANA", TZ: "Europe/Berlin",
-					Weekday: time.Friday, Minute: 16 * 60, Status: storage.ChannelActive, NextAt: friday}); err != nil {
-					t.Fatal(err)
+				if ok, err := db.ReplaceTeamChannel(context.Background(), storage.TeamChannel{ChannelID: "C0TEAM", OwnerID: "U0ANA", TZ: "Europe/Berlin",
+					Weekday: time.Friday, Minute: 16 * 60, Status: storage.ChannelActive, NextAt: friday}, storage.TeamChannel{}, false); err != nil || !ok {
+					t.Fatalf("save the channel: %v, %v", ok, err)
 				}
 			},
 			posted: func(env *testEnv) []slackfake.Message { return teamPrompts(env.fake, "C0TEAM") },

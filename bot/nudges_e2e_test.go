@@ -404,9 +404,9 @@ func TestE2ERecoverInterruptedDeliveries(t *testing.T) {
 		if err := db.SaveUser(ctx, storage.User{ID: u, TeamID: "T0LEAD", TZ: "Europe/Berlin", TZCheckedAt: monday8, DMChannel: "D" + u}); err != nil {
 			t.Fatal(err)
 		}
-		d, _, err := db.ClaimDelivery(ctx, storage.Delivery{UserID: u, NudgeID: "delegate-whole-task", Kind: "delegate", Source: storage.SourceNow, Slot: monday8})
-		if err != nil {
-			t.Fatal(err)
+		d, ok, err := db.ClaimNow(ctx, storage.Delivery{UserID: u, NudgeID: "delegate-whole-task", Kind: "delegate", Slot: monday8})
+		if err != nil || !ok {
+			t.Fatalf("claim for %s: %v, %v", u, ok, err)
 		}
 		claimed = append(claimed, d)
 	}

@@ -30,21 +30,24 @@ func summarise(ds []storage.Delivery, now time.Time, loc *time.Location) progres
 // summariseWeeks is summarise with the last n weeks for the chart.
 func summariseWeeks(ds []storage.Delivery, now time.Time, loc *time.Location, n int) progress {
 	p := progress{perKind: map[string]*kindTotals{}}
-	thisMonday := calendar.WeekOf(now, loc).Start(loc)
-	doneWeeks := map[time.Time]bool{}
-	weekIndex := map[time.Time]int{}
-	for i := n - 1; i >= 0; i-- {
-		start := thisMonday.AddDate(0, 0, -7*i)
-		weekIndex[start] = len(p.weeks)
-		p.weeks = append(p.weeks, chart.Week{Start: start})
+	thisWeek := calendar.WeekOf(now, loc)
+	doneWeeks := map[calendar.Week]bool{}
+	weekIndex := map[calendar.Week]int{}
+	w := thisWeek
+	for range n - 1 {
+		w = w.Prev()
+	}
+	for range n {
+		weekIndex[w] = len(p.weeks)
+		p.weeks = append(p.weeks, chart.Week{Start: w.Start(loc)})
+		w = w.Next()
 	}
 	for _, d := range sortedOldestFirst(ds) {
 		if d.State == storage.StateFailed || d.Kind == storage.KindLookBack {
 			continue
 		}
-		when := d.ClaimedAt
-		wk := calendar.WeekOf(when, loc).Start(loc)
-		if !wk.Before(thisMonday) {
+		wk := calendar.WeekOf(d.ClaimedAt, loc)
+		if wk >= thisWeek {
 			p.thisWeek = append(p.thisWeek, d)
 		}
 		t := p.perKind[d.Kind]
@@ -74,13 +77,13 @@ func summariseWeeks(ds []storage.Delivery, now time.Time, loc *time.Location, n 
 	}
 	// The streak counts back from this week; a week not finished yet that
 	// has nothing done does not break it.
-	wk := thisMonday
+	wk := thisWeek
 	if !doneWeeks[wk] {
-		wk = wk.AddDate(0, 0, -7)
+		wk = wk.Prev()
 	}
 	for doneWeeks[wk] {
 		p.streak++
-		wk = wk.AddDate(0, 0, -7)
+		wk = wk.Prev()
 	}
 	return p
 }

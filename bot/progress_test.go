@@ -49,3 +49,25 @@ func TestSummarise(t *testing.T) {
 		t.Errorf("streak without this week's done = %d, want 2", p.streak)
 	}
 }
+
+// TestSummariseMidnightSkipped: in a week whose Monday starts at 01:00
+// (Tehran moved its clocks at midnight on Monday 22 March 2021), the weeks
+// before it still line up with the nudges claimed in them.
+func TestSummariseMidnightSkipped(t *testing.T) {
+	tehran, err := time.LoadLocation("Asia/Tehran")
+	if err != nil {
+		t.Skip(err)
+	}
+	now := time.Date(2021, 3, 24, 12, 0, 0, 0, tehran) // Wednesday
+	ds := []storage.Delivery{
+		{ID: 1, Kind: "delegate", ClaimedAt: now, Outcome: storage.OutcomeDone},
+		{ID: 2, Kind: "delegate", ClaimedAt: now.AddDate(0, 0, -7), Outcome: storage.OutcomeDone},
+	}
+	p := summarise(ds, now, tehran)
+	if p.streak != 2 {
+		t.Errorf("streak = %d, want 2", p.streak)
+	}
+	if prev := p.weeks[chartWeeks-2]; prev.Done != 1 || !prev.Start.Equal(time.Date(2021, 3, 15, 0, 0, 0, 0, tehran)) {
+		t.Errorf("last week's bar = %+v", prev)
+	}
+}

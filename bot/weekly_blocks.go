@@ -2,7 +2,6 @@ package bot
 
 import (
 	"fmt"
-	"regexp"
 
 	"github.com/slack-go/slack"
 
@@ -113,5 +112,3 @@ func teamPausedDM(c storage.TeamChannel, reason string) message {
 		channelMention(c.ChannelID), pauseWords(reason), how)
 	return textMessage(text)
 }
-
-var channelIDPattern = regexp.MustCompile(`^[CG][A-Z0-9]{2,20}$`)

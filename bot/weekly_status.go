@@ -78,7 +78,7 @@ func (b *Bot) answered(ctx context.Context, log *slog.Logger, p storage.TeamPost
 	n, err := b.store.TeamRepliers(ctx, p.ID)
 	switch {
 	case err != nil:
-		log.Warn("could not count a prompt's answers", "post", p.ID, keyErr, err)
+		log.Warn("could not count a prompt's answers", keyPost, p.ID, keyErr, err)
 		return "I could not count the answers just now"
 	case n == 0 && soFar != "":
 		return "nobody has answered yet"

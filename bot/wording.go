@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -93,3 +94,5 @@ func channelMention(id string) string {
 	}
 	return "<#" + id + ">"
 }
+
+var channelIDPattern = regexp.MustCompile(`^[CG][A-Z0-9]{2,20}$`)

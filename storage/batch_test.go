@@ -90,7 +90,7 @@ func TestRecordReplyConcurrent(t *testing.T) {
 	if err := db.SaveUser(ctx, User{ID: "U1", TeamID: "T1"}); err != nil {
 		t.Fatal(err)
 	}
-	d, _, err := db.ClaimDelivery(ctx, Delivery{UserID: "U1", NudgeID: "n1", Kind: "k", Source: SourceNow})
+	d, _, err := db.claimDelivery(ctx, Delivery{UserID: "U1", NudgeID: "n1", Kind: "k", Source: SourceNow})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -92,7 +92,7 @@ func benchDelivery(b *testing.B, db *DB) Delivery {
 	if err := db.SaveUser(ctx, User{ID: "U0BENCH", TeamID: "T0BENCH", DMChannel: "D0BENCH"}); err != nil {
 		b.Fatal(err)
 	}
-	d, ok, err := db.ClaimDelivery(ctx, Delivery{UserID: "U0BENCH", NudgeID: "delegate-one-task", Kind: "delegate",
+	d, ok, err := db.claimDelivery(ctx, Delivery{UserID: "U0BENCH", NudgeID: "delegate-one-task", Kind: "delegate",
 		Source: SourceNow, Slot: time.Now()})
 	if err != nil || !ok {
 		b.Fatalf("ClaimDelivery: %v, %v", ok, err)

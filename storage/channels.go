@@ -124,19 +124,12 @@ type TeamReply struct {
 	EditedAt  time.Time
 }
 
-// SaveTeamChannel creates or replaces c's setting. Saving it active clears
-// any pause, so the owner is told again if it has to pause later.
-func (db *DB) SaveTeamChannel(ctx context.Context, c TeamChannel) error {
-	return db.withTx(ctx, func(tx *sql.Tx, now int64) error {
-		return saveTeamChannel(ctx, tx, c, now)
-	})
-}
-
-// ReplaceTeamChannel saves c like SaveTeamChannel, but only if the
+// ReplaceTeamChannel creates or replaces c's setting, but only if the
 // channel's setting is still was, as the caller read it before deciding
-// (found false: the channel had none). It returns false, and saves
-// nothing, if someone changed the setting meanwhile: the caller's
-// permission check may no longer hold.
+// (found false: the channel had none). Saving it active clears any pause,
+// so the owner is told again if it has to pause later. It returns false,
+// and saves nothing, if someone changed the setting meanwhile: the
+// caller's permission check may no longer hold.
 func (db *DB) ReplaceTeamChannel(ctx context.Context, c, was TeamChannel, found bool) (bool, error) {
 	var saved bool
 	err := db.withTx(ctx, func(tx *sql.Tx, now int64) error {
@@ -385,11 +378,6 @@ func (db *DB) oneTeamPost(ctx context.Context, what, query string, args ...any) 
 	return p, nil
 }
 
-// TeamPost returns post id, or ErrNotFound.
-func (db *DB) TeamPost(ctx context.Context, id int64) (TeamPost, error) {
-	return db.oneTeamPost(ctx, fmt.Sprintf("team post %d", id), `WHERE id = ?`, id)
-}
-
 // TeamPostInWeek returns channelID's post for the calendar week week (see
 // WeekOf), claimed or sent, or ErrNotFound if the week has none.
 func (db *DB) TeamPostInWeek(ctx context.Context, channelID string, week int) (TeamPost, error) {
@@ -551,27 +539,6 @@ func (db *DB) DeleteTeamReply(ctx context.Context, eventID, channelID, ts string
 	return db.changeReply(ctx, eventID, channelID, ts, tombstone{deleted: true},
 		`DELETE FROM team_replies WHERE channel_id = ? AND ts = ?`,
 		func(int64) []any { return []any{channelID, ts} })
-}
-
-// TeamReplies returns the replies to post postID, oldest first.
-func (db *DB) TeamReplies(ctx context.Context, postID int64) ([]TeamReply, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, post_id, channel_id, user_id, ts, text, created_at, edited_at
-		FROM team_replies WHERE post_id = ? ORDER BY created_at, id`, postID)
-	if err != nil {
-		return nil, fmt.Errorf("team replies to %d: %w", postID, err)
-	}
-	defer rows.Close()
-	var out []TeamReply
-	for rows.Next() {
-		var r TeamReply
-		var created, edited int64
-		if err := rows.Scan(&r.ID, &r.PostID, &r.ChannelID, &r.UserID, &r.TS, &r.Text, &created, &edited); err != nil {
-			return nil, fmt.Errorf("team replies to %d: %w", postID, err)
-		}
-		r.CreatedAt, r.EditedAt = fromUnix(created), fromUnix(edited)
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 // TeamRepliers returns how many different people replied to post postID

@@ -15,10 +15,31 @@ func teamChannel(t *testing.T, db *DB) TeamChannel {
 	t.Helper()
 	c := TeamChannel{ChannelID: "C1", TeamID: "T1", OwnerID: "U1", TZ: "Europe/Berlin",
 		Weekday: time.Friday, Minute: 15 * 60, Status: ChannelActive, NextAt: t0}
-	if err := db.SaveTeamChannel(context.Background(), c); err != nil {
-		t.Fatal(err)
+	if ok, err := db.ReplaceTeamChannel(context.Background(), c, TeamChannel{}, false); err != nil || !ok {
+		t.Fatalf("ReplaceTeamChannel = %v, %v", ok, err)
 	}
 	return c
+}
+
+// teamReplies returns the replies to post postID, oldest first.
+func (db *DB) teamReplies(ctx context.Context, postID int64) ([]TeamReply, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, post_id, channel_id, user_id, ts, text, created_at, edited_at
+		FROM team_replies WHERE post_id = ? ORDER BY created_at, id`, postID)
+	if err != nil {
+		return nil, fmt.Errorf("team replies to %d: %w", postID, err)
+	}
+	defer rows.Close()
+	var out []TeamReply
+	for rows.Next() {
+		var r TeamReply
+		var created, edited int64
+		if err := rows.Scan(&r.ID, &r.PostID, &r.ChannelID, &r.UserID, &r.TS, &r.Text, &created, &edited); err != nil {
+			return nil, fmt.Errorf("team replies to %d: %w", postID, err)
+		}
+		r.CreatedAt, r.EditedAt = fromUnix(created), fromUnix(edited)
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 func TestTeamChannelRoundTrip(t *testing.T) {
@@ -175,7 +196,7 @@ func TestTeamPostsRepliesAndPause(t *testing.T) {
 	if ok, _ := db.DeleteTeamReply(ctx, "Ev7", "C1", "100.2"); !ok {
 		t.Error("delete not applied")
 	}
-	rs, _ := db.TeamReplies(ctx, p.ID)
+	rs, _ := db.teamReplies(ctx, p.ID)
 	if len(rs) != 2 || rs[0].Text != "hi all" || rs[1].Text != "again" {
 		t.Errorf("replies = %+v", rs)
 	}
@@ -206,9 +227,10 @@ func TestTeamPostsRepliesAndPause(t *testing.T) {
 		t.Errorf("%d posts in use after a failed one, want 1", len(ps))
 	}
 	// Setting it again un-pauses and forgets the notification.
+	was := c
 	c.Status = ChannelActive
-	if err := db.SaveTeamChannel(ctx, c); err != nil {
-		t.Fatal(err)
+	if ok, err := db.ReplaceTeamChannel(ctx, c, was, true); err != nil || !ok {
+		t.Fatalf("ReplaceTeamChannel = %v, %v", ok, err)
 	}
 	if c, _ = db.TeamChannel(ctx, "C1"); c.Status != ChannelActive || c.PauseReason != "" || !c.OwnerNotifiedAt.IsZero() {
 		t.Errorf("re-enabled channel = %+v", c)
@@ -280,7 +302,7 @@ func TestForgetRemovesTeamData(t *testing.T) {
 	if err != nil || c.Status != ChannelActive || c.OwnerID != "" {
 		t.Errorf("the team's channel after its owner was forgotten: %+v, %v", c, err)
 	}
-	if rs, _ := db.TeamReplies(ctx, p.ID); len(rs) != 1 || rs[0].UserID != "U2" {
+	if rs, _ := db.teamReplies(ctx, p.ID); len(rs) != 1 || rs[0].UserID != "U2" {
 		t.Errorf("replies left: %+v", rs)
 	}
 }

@@ -110,19 +110,6 @@ func insertDelivery(ctx context.Context, tx *sql.Tx, d Delivery, now int64) (Del
 	return d, true, err
 }
 
-// ClaimDelivery records a delivery that is not a schedule slot (source now
-// or reask). It returns false if one with the same user, slot and source
-// exists already.
-func (db *DB) ClaimDelivery(ctx context.Context, d Delivery) (Delivery, bool, error) {
-	var claimed bool
-	err := db.withTx(ctx, func(tx *sql.Tx, now int64) error {
-		var err error
-		d, claimed, err = insertDelivery(ctx, tx, d, now)
-		return err
-	})
-	return d, claimed, err
-}
-
 // ClaimNow records d, a nudge asked for with /lead-tip nudge (source
 // SourceNow), unless the user has one asked for before that is still
 // claimed: not yet confirmed sent, and not failed. Recovery sends that one

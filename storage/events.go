@@ -7,18 +7,6 @@ import (
 	"time"
 )
 
-// MarkEvent records that the Events API event with id has been handled. It
-// returns false if the event was recorded before, so the caller can skip a
-// redelivered event. Call it inside the same transaction as the event's
-// effect where there is one (see WithEvent).
-func (db *DB) MarkEvent(ctx context.Context, eventID string) (first bool, err error) {
-	err = db.withTx(ctx, func(tx *sql.Tx, now int64) error {
-		first, err = markEvent(ctx, tx, eventID, now)
-		return err
-	})
-	return first, err
-}
-
 func markEvent(ctx context.Context, tx *sql.Tx, eventID string, now int64) (bool, error) {
 	res, err := tx.ExecContext(ctx,
 		"INSERT INTO processed_events (event_id, processed_at) VALUES (?, ?) ON CONFLICT DO NOTHING", eventID, now)

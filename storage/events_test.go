@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"sync"
 	"testing"
 	"time"
@@ -17,8 +18,18 @@ func eventRows(t *testing.T, db *DB) int64 {
 	return n
 }
 
+// markOneEvent records that event id was handled, in a transaction of
+// its own. It returns false if it was recorded before.
+func (db *DB) markOneEvent(ctx context.Context, id string) (first bool, err error) {
+	err = db.withTx(ctx, func(tx *sql.Tx, now int64) error {
+		first, err = markEvent(ctx, tx, id, now)
+		return err
+	})
+	return first, err
+}
+
 // markEvents records n event ids, numbered from first, processed at at,
-// in one transaction (MarkEvent would take an fsync each).
+// in one transaction (markOneEvent would take an fsync each).
 func markEvents(t *testing.T, db *DB, first, n int, at time.Time) {
 	t.Helper()
 	if _, err := db.write.Exec(`WITH RECURSIVE n(i) AS (SELECT ?1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1 + ?2 - 1)
@@ -38,8 +49,8 @@ func TestPruneEventsKeepsRetryWindow(t *testing.T) {
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	setNow := func(t time.Time) { mu.Lock(); defer mu.Unlock(); now = t }
 	db := openTest(t, WithClock(clock))
-	if first, err := db.MarkEvent(ctx, "EvRetried"); err != nil || !first {
-		t.Fatalf("MarkEvent = %v, %v", first, err)
+	if first, err := db.markOneEvent(ctx, "EvRetried"); err != nil || !first {
+		t.Fatalf("markOneEvent = %v, %v", first, err)
 	}
 	steps := []struct {
 		name       string
@@ -57,7 +68,7 @@ func TestPruneEventsKeepsRetryWindow(t *testing.T) {
 			t.Errorf("%s: PruneEvents = %d, %v; want %d", s.name, n, err, s.wantPruned)
 		}
 		if s.wantPruned == 0 {
-			if first, err := db.MarkEvent(ctx, "EvRetried"); err != nil || first {
+			if first, err := db.markOneEvent(ctx, "EvRetried"); err != nil || first {
 				t.Errorf("%s: a redelivery was taken for a new event (%v)", s.name, err)
 			}
 		}
@@ -92,7 +103,7 @@ func TestPruneEventsInSteps(t *testing.T) {
 			time.Sleep(time.Millisecond)
 		}
 	}
-	if _, err := db.MarkEvent(ctx, "EvDuringPrune"); err != nil {
+	if _, err := db.markOneEvent(ctx, "EvDuringPrune"); err != nil {
 		t.Fatal(err)
 	}
 	select {

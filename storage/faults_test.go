@@ -21,7 +21,7 @@ func withDelivery(t *testing.T, db *DB) Delivery {
 	if err := db.SaveUser(ctx, User{ID: "U1", TeamID: "T1"}); err != nil {
 		t.Fatal(err)
 	}
-	d, _, err := db.ClaimDelivery(ctx, Delivery{UserID: "U1", NudgeID: "n1", Kind: "delegate", Source: SourceNow, Slot: t0})
+	d, _, err := db.claimDelivery(ctx, Delivery{UserID: "U1", NudgeID: "n1", Kind: "delegate", Source: SourceNow, Slot: t0})
 	if err != nil {
 		t.Fatal(err)
 	}

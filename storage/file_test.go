@@ -57,7 +57,7 @@ func TestWritesRefusedWhileFileGone(t *testing.T) {
 			}
 		}
 		id := fmt.Sprintf("EvTX%d", i)
-		_, err := db.MarkEvent(context.Background(), id)
+		_, err := db.markOneEvent(context.Background(), id)
 		check("a write", id, err)
 		if err := db.CheckFile(); errors.Is(err, ErrFileGone) != s.gone {
 			t.Errorf("%s: CheckFile = %v, want ErrFileGone %v", s.name, err, s.gone)

@@ -48,7 +48,7 @@ func TestProfileRoundTrip(t *testing.T) {
 // claim stores a sent nudge delivery of user at slot and returns it.
 func claim(t *testing.T, db *DB, user, nudge string, slot time.Time) Delivery {
 	t.Helper()
-	d, ok, err := db.ClaimDelivery(context.Background(), Delivery{UserID: user, NudgeID: nudge, Kind: "delegate", Source: SourceNow, Slot: slot})
+	d, ok, err := db.claimDelivery(context.Background(), Delivery{UserID: user, NudgeID: nudge, Kind: "delegate", Source: SourceNow, Slot: slot})
 	if err != nil || !ok {
 		t.Fatalf("claim: %v %v", ok, err)
 	}
@@ -88,7 +88,7 @@ func TestLookBackCandidate(t *testing.T) {
 	}
 	// Claimed as a look-back: not again, and no other one within the week.
 	now = at
-	back, ok, err := db.ClaimDelivery(ctx, Delivery{UserID: "U1", NudgeID: KindLookBack, Kind: KindLookBack, Source: SourceSchedule, Slot: at, LooksBack: r.ID})
+	back, ok, err := db.claimDelivery(ctx, Delivery{UserID: "U1", NudgeID: KindLookBack, Kind: KindLookBack, Source: SourceSchedule, Slot: at, LooksBack: r.ID})
 	if err != nil || !ok || back.LooksBack != r.ID {
 		t.Fatalf("claim look-back: %+v %v %v", back, ok, err)
 	}

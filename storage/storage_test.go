@@ -245,19 +245,19 @@ func TestMarkEvent(t *testing.T) {
 	db := openTest(t, WithClock(func() time.Time { return now }))
 
 	for i, want := range []bool{true, false} {
-		got, err := db.MarkEvent(ctx, "Ev1")
+		got, err := db.markOneEvent(ctx, "Ev1")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got != want {
-			t.Errorf("MarkEvent call %d = %v, want %v", i+1, got, want)
+			t.Errorf("markOneEvent call %d = %v, want %v", i+1, got, want)
 		}
 	}
 	n, err := db.PruneEvents(ctx, now.Add(time.Second))
 	if err != nil || n != 1 {
 		t.Errorf("PruneEvents = %d, %v; want 1, nil", n, err)
 	}
-	if first, _ := db.MarkEvent(ctx, "Ev1"); !first {
+	if first, _ := db.markOneEvent(ctx, "Ev1"); !first {
 		t.Error("after pruning, the event id should be new again")
 	}
 }

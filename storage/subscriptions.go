@@ -114,18 +114,6 @@ func (db *DB) querySubscriptions(ctx context.Context, what, where string, args .
 	return out, nil
 }
 
-// NextDue returns the earliest next slot of any active or paused
-// subscription, or the zero time if there is none.
-func (db *DB) NextDue(ctx context.Context) (time.Time, error) {
-	var next sql.NullInt64
-	err := db.read.QueryRowContext(ctx,
-		`SELECT min(next_at) FROM subscriptions WHERE status IN ('active', 'paused') AND next_at > 0`).Scan(&next)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("next due: %w", err)
-	}
-	return fromUnix(next.Int64), nil
-}
-
 // AdvanceSlot moves userID's next slot from slot to next without a
 // delivery (the slot was missed for too long, or the user is paused). It
 // returns false if the slot was no longer the next one: another process

@@ -79,8 +79,8 @@ func (db *DB) RecordTipVote(ctx context.Context, userID, tipID string, helpful b
 	})
 }
 
-// TipVotes returns userID's votes, oldest first.
-func (db *DB) TipVotes(ctx context.Context, userID string) ([]TipVote, error) {
+// tipVotes returns userID's votes, oldest first.
+func (db *DB) tipVotes(ctx context.Context, userID string) ([]TipVote, error) {
 	rows, err := db.read.QueryContext(ctx,
 		"SELECT tip_id, vote, voted_at FROM tip_votes WHERE user_id = ? ORDER BY voted_at, tip_id", userID)
 	if err != nil {

@@ -66,11 +66,11 @@ func TestTipVotes(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("TipRatings = %v, want %v (worst share of unhelpful first)", got, want)
 	}
-	mine, err := db.TipVotes(ctx, "U2")
+	mine, err := db.tipVotes(ctx, "U2")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(mine) != 3 || !mine[0].Helpful || mine[1].Helpful || mine[2].TipID != "c" || mine[2].Helpful {
-		t.Errorf("TipVotes(U2) = %+v, want a helpful, b and c not", mine)
+		t.Errorf("tipVotes(U2) = %+v, want a helpful, b and c not", mine)
 	}
 }

@@ -67,7 +67,7 @@ var replyKinds = []replyKind{
 			},
 			del: func(event string) (bool, error) { return db.DeleteTeamReply(ctx, event, "C1", lateTS) },
 			stored: func() []Reply {
-				rs, err := db.TeamReplies(ctx, p.ID)
+				rs, err := db.teamReplies(ctx, p.ID)
 				if err != nil {
 					t.Fatal(err)
 				}

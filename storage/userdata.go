@@ -60,7 +60,7 @@ func (db *DB) UserData(ctx context.Context, userID string) (UserData, error) {
 	for _, s := range seen {
 		out.TipsSeen = append(out.TipsSeen, s)
 	}
-	if out.TipVotes, err = db.TipVotes(ctx, userID); err != nil {
+	if out.TipVotes, err = db.tipVotes(ctx, userID); err != nil {
 		return out, err
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT slot, state, sent_at FROM digests WHERE user_id = ? ORDER BY slot`, userID)

@@ -14,7 +14,7 @@ func fillUser(t *testing.T, db *DB, user string) {
 	t.Helper()
 	ctx := context.Background()
 	subscribed(t, db, user)
-	d, _, err := db.ClaimDelivery(ctx, Delivery{UserID: user, NudgeID: "n1", Kind: "delegate", Source: SourceNow, Slot: t0})
+	d, _, err := db.claimDelivery(ctx, Delivery{UserID: user, NudgeID: "n1", Kind: "delegate", Source: SourceNow, Slot: t0})
 	if err != nil {
 		t.Fatal(err)
 	}

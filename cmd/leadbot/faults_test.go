@@ -507,9 +507,9 @@ func staleClaim(t *testing.T, fake *slackfake.Server, path string) {
 	if err := db.SaveUser(ctx, storage.User{ID: "U0ANA", TeamID: "T0LEAD", TZ: "Europe/Berlin", TZCheckedAt: past, DMChannel: "DU0ANA"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := db.ClaimDelivery(ctx, storage.Delivery{UserID: "U0ANA", NudgeID: "delegate-whole-task", Kind: "delegate",
-		Source: storage.SourceNow, Slot: past}); err != nil {
-		t.Fatal(err)
+	if _, ok, err := db.ClaimNow(ctx, storage.Delivery{UserID: "U0ANA", NudgeID: "delegate-whole-task", Kind: "delegate",
+		Slot: past}); err != nil || !ok {
+		t.Fatalf("claim: %v, %v", ok, err)
 	}
 }
 
