@@ -111,6 +111,8 @@ func TestHomeTabRetriedAfter429(t *testing.T) {
 	tb := env.startRig(t, Config{}, rigOptions{noRetry: true})
 	waitFor(t, "the nudge sent", func() bool { return allSent(tb.db, ids) })
 	waitHome(t, env.fake, ids[0], "This week")
+	// The fake shows a published view a moment before it logs the call.
+	waitFor(t, "the publish logged", func() bool { return len(env.fake.Calls("views.publish")) >= 2 })
 	calls := env.fake.Calls("views.publish")
 	if len(calls) != 2 || calls[0].Status != 429 || calls[1].Status != 200 {
 		t.Errorf("views.publish calls = %d, want a 429 then a publish", len(calls))
