@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # Build a static binary (pure-Go SQLite, no cgo) and run it as a non-root
 # user on a distroless base. The database lives on the /data volume, the
-# only place the bot writes: run it with --read-only (see the README).
+# only place the bot writes: run it with --read-only (see docs/operations.md).
 # cmd/leadbot's TestContainerReadOnlyNonRoot runs the binary with this
 # file's USER and ENV on a read-only root with only the data directory
 # writable.

@@ -25,7 +25,7 @@ const (
 const exportFormat = "leadbot-export/3"
 
 // exportFile is the JSON a user receives from /lead-tip export: everything
-// stored about them. The layout is documented in the README.
+// stored about them. The layout is documented in docs/home-and-data.md.
 type exportFile struct {
 	Format       string          `json:"format"`
 	ExportedAt   time.Time       `json:"exported_at"`

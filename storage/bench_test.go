@@ -17,7 +17,7 @@ import (
 //	go test ./storage/ -run XXX -bench RecordReply -benchtime 5s
 //
 // The "synchronous=NORMAL" case is for comparison only: the bot does not
-// use it (see the README's Performance section).
+// use it (see docs/performance.md).
 func BenchmarkRecordReply(b *testing.B) {
 	for _, sync := range []string{"FULL", "NORMAL"} {
 		b.Run("synchronous="+sync, func(b *testing.B) {
