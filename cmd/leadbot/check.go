@@ -136,11 +136,11 @@ func configSummary(cfg config) string {
 	if api == "" {
 		api = "https://slack.com/api/"
 	}
-	addr := cfg.addr
-	if addr == "" {
-		addr = "off"
+	serve := "/healthz and /metrics off"
+	if cfg.addr != "" {
+		serve = "/healthz and /metrics on " + cfg.addr
 	}
-	return fmt.Sprintf("Slack API %s, database %s, /healthz and /metrics on %s", api, cfg.dbPath, addr)
+	return fmt.Sprintf("Slack API %s, database %s, %s", api, cfg.dbPath, serve)
 }
 
 // slackFix turns a Slack error into what to do about it. The error text

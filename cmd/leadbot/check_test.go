@@ -77,6 +77,9 @@ func TestCheck(t *testing.T) {
 			"FAIL  configuration: SLACK_API_URL must end in /api/",
 			"OK    database",
 		}},
+		{"health endpoint off", all, map[string]string{"LEADBOT_ADDR": "off"}, 0, []string{
+			"leadbot.db, /healthz and /metrics off",
+		}},
 		{"Slack unreachable", all, map[string]string{"SLACK_API_URL": "http://127.0.0.1:1/api/"}, 1, []string{
 			"FAIL  bot token (auth.test): cannot reach Slack",
 			"check SLACK_API_URL",
