@@ -58,7 +58,9 @@ func (b *Bot) handleMessage(ctx context.Context, log *slog.Logger, env *socket.E
 		}
 	} else {
 		via = storage.ViaDM
-		d, err = b.store.LatestSent(ctx, ev.User, b.now().Add(-dmReplyWindow))
+		if err = b.unrecordedDMNudges(ctx, log, env.Me, ev.User, ev.Channel, ev.TimeStamp); err == nil {
+			d, err = b.store.LatestSent(ctx, ev.User, b.now().Add(-dmReplyWindow))
+		}
 	}
 	if errors.Is(err, storage.ErrNotFound) {
 		env.Ack(nil)

@@ -76,11 +76,12 @@ func TestReplyToNudgeWhoseAnswerWasLost(t *testing.T) {
 	}
 }
 
-// TestReplyWhileNudgeInFlight: the user replies in the nudge's thread while
-// the bot is still waiting for the answer to chat.postMessage. The reply
-// is stored against the nudge. A stray DM meanwhile, and a reply in the
-// thread of the bot's answer to it, are still answered as stray: the
-// pending nudge does not make every thread ours.
+// TestReplyWhileNudgeInFlight: the user writes while the bot is still
+// waiting for the answer to chat.postMessage. A DM (not in a thread) is
+// filed against the nudge that is out, as it would be once the nudge is
+// recorded, and a reply in the nudge's thread too; a reply in a thread
+// that is not ours is still answered as stray: the pending nudge does not
+// make every thread ours.
 func TestReplyWhileNudgeInFlight(t *testing.T) {
 	t.Parallel()
 	tb, _ := startAna(t)
@@ -96,23 +97,25 @@ func TestReplyWhileNudgeInFlight(t *testing.T) {
 		t.Fatalf("delivery %s while its post is in flight, want claimed", d.State)
 	}
 
-	sendEvent(t, fake, dmEvent("U0ANA", nudge.Channel, "1800000000.000100", "", "hello there"), "EvSTRAY")
-	waitFor(t, "the stray DM answered", func() bool { return len(strayAnswers(fake, "U0ANA")) == 1 })
-	stray := strayAnswers(fake, "U0ANA")[0]
-	sendEvent(t, fake, dmEvent("U0ANA", nudge.Channel, "1800000000.000200", stray.TS, "what do you mean"), "EvSTRAYTHREAD")
-	waitFor(t, "the reply in the stray answer's thread answered", func() bool { return len(strayAnswers(fake, "U0ANA")) == 2 })
-
-	sendEvent(t, fake, dmEvent("U0ANA", nudge.Channel, "1800000000.000300", nudge.TS, "Done: I asked Ben first"), "EvINFLIGHT")
+	sendEvent(t, fake, dmEvent("U0ANA", nudge.Channel, "1800000000.000100", "", "Done, I handed over the release"), "EvDMINFLIGHT")
 	d := onlyDelivery(t, tb.db, "U0ANA")
-	rs, err := tb.db.Replies(context.Background(), "U0ANA", d.ID)
-	if err != nil || len(rs) != 1 || rs[0].TS != "1800000000.000300" {
-		t.Fatalf("replies to the nudge = %+v, %v; want the one in its thread\n%s", rs, err, tb.logs)
-	}
 	if d.State != storage.StateSent || d.TS != nudge.TS {
-		t.Errorf("delivery after the reply = %s at %s, want sent at %s", d.State, d.TS, nudge.TS)
+		t.Errorf("delivery after the DM = %s at %s, want sent at %s", d.State, d.TS, nudge.TS)
 	}
-	if n := len(fake.Calls("conversations.history")); n != 2 {
-		t.Errorf("%d conversations.history calls, want 2: one per thread reply while a nudge is unrecorded", n)
+	sendEvent(t, fake, dmEvent("U0ANA", nudge.Channel, "1800000000.000200", "1700000000.000100", "in some old thread"), "EvOTHERTHREAD")
+	waitFor(t, "the reply in a thread not ours answered as stray", func() bool { return len(strayAnswers(fake, "U0ANA")) == 1 })
+	sendEvent(t, fake, dmEvent("U0ANA", nudge.Channel, "1800000000.000300", nudge.TS, "Ben took it gladly"), "EvINFLIGHT")
+
+	rs, err := tb.db.Replies(context.Background(), "U0ANA", d.ID)
+	var got []string
+	for _, r := range rs {
+		got = append(got, r.TS+" "+string(r.Via))
+	}
+	if want := []string{"1800000000.000100 " + string(storage.ViaDM), "1800000000.000300 " + string(storage.ViaThread)}; err != nil || !slices.Equal(got, want) {
+		t.Fatalf("replies to the nudge = %q, %v; want %q\n%s", got, err, want, tb.logs)
+	}
+	if n := len(fake.Calls("conversations.history")); n != 1 {
+		t.Errorf("%d conversations.history calls, want 1: for the DM while the nudge was unrecorded", n)
 	}
 }
 
