@@ -1,6 +1,8 @@
 package storage
 
 import (
+	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -43,3 +45,25 @@ func (db *DB) CheckFile() error {
 	}
 	return nil
 }
+
+// guard opens the connections of a pool through c, and, once the database
+// is open, only while CheckFile passes. Without it, a connection opened
+// after the file was moved away or deleted would create an empty database
+// at the path, and take the old -wal file for its own and empty it: what
+// was committed but not yet checkpointed would be lost, and CheckFile
+// would pass again on the new file.
+type guard struct {
+	c  driver.Connector
+	db *DB
+}
+
+func (g guard) Connect(ctx context.Context) (driver.Conn, error) {
+	if g.db.guarded.Load() {
+		if err := g.db.CheckFile(); err != nil {
+			return nil, err
+		}
+	}
+	return g.c.Connect(ctx)
+}
+
+func (g guard) Driver() driver.Driver { return g.c.Driver() }

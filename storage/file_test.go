@@ -52,9 +52,12 @@ func TestWritesRefusedWhileFileGone(t *testing.T) {
 			if got := errors.Is(err, ErrFileGone); got != s.gone {
 				t.Errorf("%s: %s error %v, want ErrFileGone %v", s.name, what, err, s.gone)
 			}
-			if got := eventRecorded(t, db, id); got == s.gone {
+			if got := recordedInOpenedFile(t, db, id); got == s.gone {
 				t.Errorf("%s: %s recorded %v", s.name, what, got)
 			}
+		}
+		if s.gone {
+			readWithNewConnections(t, db)
 		}
 		id := fmt.Sprintf("EvTX%d", i)
 		_, err := db.markOneEvent(context.Background(), id)
@@ -72,5 +75,44 @@ func TestWritesRefusedWhileFileGone(t *testing.T) {
 		for j, op := range batch {
 			check("a batched write", fmt.Sprintf("EvBATCH%d.%d", i, j), op.err)
 		}
+		if !s.gone && !eventRecorded(t, db, "EvTX0") { // read through the path, by a read connection
+			t.Fatalf("%s: the first write is lost", s.name)
+		}
+	}
+}
+
+// recordedInOpenedFile is eventRecorded read through the write
+// connection, which has the file that was opened, wherever it is now: a
+// read connection may not open while the file is away.
+func recordedInOpenedFile(t *testing.T, db *DB, id string) bool {
+	t.Helper()
+	var n int
+	if err := db.write.QueryRow("SELECT count(*) FROM processed_events WHERE event_id = ?", id).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n == 1
+}
+
+// readWithNewConnections runs a read on each of the read pool's
+// connections at once, so that at least one of them is opened now.
+func readWithNewConnections(t *testing.T, db *DB) {
+	t.Helper()
+	ctx := context.Background()
+	var conns []*sql.Conn
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for range 4 {
+		c, err := db.read.Conn(ctx)
+		if err != nil {
+			return // a connection that cannot open is what we want
+		}
+		conns = append(conns, c)
+	}
+	for _, c := range conns {
+		var n int
+		c.QueryRowContext(ctx, "SELECT count(*) FROM processed_events").Scan(&n) //nolint:errcheck // failing is fine; creating a file is not
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"modernc.org/sqlite" // registers the "sqlite" driver (pure Go, no cgo)
@@ -38,9 +39,12 @@ type DB struct {
 	// opened is the file at path when it was opened: writes check that
 	// path still names it (CheckFile).
 	opened os.FileInfo
-	now    func() time.Time
-	busy   time.Duration // how long a write waits for a lock (BusyTimeout)
-	batch  committer     // group commit for hot writes (batch.go)
+	// guarded is set once opened is: from then on a new connection opens
+	// only while CheckFile passes (see guard).
+	guarded atomic.Bool
+	now     func() time.Time
+	busy    time.Duration // how long a write waits for a lock (BusyTimeout)
+	batch   committer     // group commit for hot writes (batch.go)
 	// weekOf tells the calendar week (see TeamPost.Week) that t falls in,
 	// in the timezone named tz; only migration 0006 needs it.
 	weekOf func(t time.Time, tz string) int
@@ -85,18 +89,20 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 
-	var err error
-	if db.write, err = sql.Open("sqlite", dsn(path, false, db.busy)); err != nil {
+	write, err := sqlite.NewConnector(dsn(path, false, db.busy))
+	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	read, err := sqlite.NewConnector(dsn(path, true, db.busy))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db.write = sql.OpenDB(guard{write, db})
 	db.write.SetMaxOpenConns(1)
 	db.write.SetConnMaxIdleTime(0)
 	db.write.SetConnMaxLifetime(0)
 
-	if db.read, err = sql.Open("sqlite", dsn(path, true, db.busy)); err != nil {
-		db.write.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
+	db.read = sql.OpenDB(guard{read, db})
 	db.read.SetMaxOpenConns(4)
 
 	if err := connect(ctx, db.write, db.busy); err != nil {
@@ -107,6 +113,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, classify(err))
 	}
+	db.guarded.Store(true)
 	if err := quickCheck(ctx, db.write); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, classify(err))
@@ -167,6 +174,10 @@ func dsn(path string, readOnly bool, busy time.Duration) string {
 	// FULL: a committed reply survives power loss, not only a crash.
 	q.Add("_pragma", "synchronous(FULL)")
 	if readOnly {
+		// mode=ro as well as query_only: a read connection opened after
+		// the file was moved away must fail, not create an empty database
+		// at the path and take the old -wal file for its own.
+		q.Set("mode", "ro")
 		q.Add("_pragma", "query_only(1)")
 	} else {
 		q.Set("_txlock", "immediate")
