@@ -125,7 +125,7 @@ func (b *Bot) deliveryFailed(ctx context.Context, log *slog.Logger, o outgoing, 
 	if isPermanent(err) {
 		log.Warn(what+" cannot be delivered", keyMethod, method, keyErr, code)
 		o.fail(ctx, b, log, code)
-		return fmt.Errorf("%w: %s", errGone, code)
+		return fmt.Errorf("%w: %w", errGone, err)
 	}
 	log.Warn(what+" not sent yet, will retry", keyMethod, method, keyErr, err)
 	return fmt.Errorf("%w: %w", errPending, err)

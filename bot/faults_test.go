@@ -249,19 +249,11 @@ func TestSlackErrors(t *testing.T) {
 		clock.Add(3 * time.Minute) // past staleClaimAfter: the recovery pass takes it
 		nudgeOnce(t, tb, "U0ANA")
 	}
-	nudgeFailedForGood := func(t *testing.T, tb *testBot, clock *testClock) {
-		_, resp := tb.slash(t, "U0ANA", "nudge")
-		if !strings.Contains(visible(resp), msgNudgeRefused) {
-			t.Errorf("answer = %q, want %q", visible(resp), msgNudgeRefused)
-		}
-		waitFor(t, "the delivery marked failed", func() bool {
-			ds, _ := tb.db.Deliveries(context.Background(), "U0ANA", 10)
-			return len(ds) == 1 && ds[0].State == storage.StateFailed
-		})
-		clock.Add(3 * time.Minute)
-		settle(t, tb)
-		if n := len(nudgeMessages(tb.fake, "U0ANA")); n != 0 {
-			t.Errorf("a failed delivery was sent %d times", n)
+	// failedForGood: a nudge that Slack refuses for good is answered with
+	// want, marked failed and never sent.
+	failedForGood := func(want string) func(t *testing.T, tb *testBot, clock *testClock) {
+		return func(t *testing.T, tb *testBot, clock *testClock) {
+			nudgeFailedForGood(t, tb, clock, want)
 		}
 	}
 	startWithoutTZ := func(t *testing.T, tb *testBot, clock *testClock) {
@@ -315,9 +307,10 @@ func TestSlackErrors(t *testing.T) {
 			clock.Add(3 * time.Minute)
 			nudgeOnce(t, tb, "U0ANA")
 		}},
-		{"chat.postMessage channel_not_found", "chat.postMessage", slackfake.Fault{SlackError: "channel_not_found"}, 1, rigOptions{}, nudgeFailedForGood},
-		{"chat.postMessage not_in_channel", "chat.postMessage", slackfake.Fault{SlackError: "not_in_channel"}, 1, rigOptions{}, nudgeFailedForGood},
-		{"conversations.open user_not_found", "conversations.open", slackfake.Fault{SlackError: "user_not_found"}, 1, rigOptions{}, nudgeFailedForGood},
+		{"chat.postMessage channel_not_found", "chat.postMessage", slackfake.Fault{SlackError: "channel_not_found"}, 1, rigOptions{}, failedForGood(msgNudgeRefused)},
+		{"chat.postMessage not_in_channel", "chat.postMessage", slackfake.Fault{SlackError: "not_in_channel"}, 1, rigOptions{}, failedForGood(msgNudgeRefused)},
+		{"conversations.open user_not_found", "conversations.open", slackfake.Fault{SlackError: "user_not_found"}, 1, rigOptions{}, failedForGood(msgNudgeRefused)},
+		{"chat.postMessage invalid_blocks", "chat.postMessage", slackfake.Fault{SlackError: "invalid_blocks"}, 1, rigOptions{}, failedForGood(msgNudgeBroken)},
 		{"users.info user_not_found", "users.info", slackfake.Fault{SlackError: "user_not_found"}, 1, rigOptions{}, startWithoutTZ},
 		{"users.info 500", "users.info", slackfake.Fault{Status: 500}, 1, rigOptions{}, startWithoutTZ},
 		{"users.info times out", "users.info", slackfake.Fault{Delay: 2 * time.Second}, 1, rigOptions{clientTimeout: 300 * time.Millisecond}, startWithoutTZ},
@@ -664,5 +657,24 @@ func TestOwnNudgeAfterForget(t *testing.T) {
 	}
 	if text := slackfake.VisibleText(resp.Text, resp.Blocks); !strings.Contains(text, msgNudgeForgotten) {
 		t.Errorf("press on one's own forgotten nudge answered:\n%s", text)
+	}
+}
+
+// nudgeFailedForGood: /lead-tip nudge, which Slack refuses for good, is
+// answered with want; the delivery is marked failed and never sent.
+func nudgeFailedForGood(t *testing.T, tb *testBot, clock *testClock, want string) {
+	t.Helper()
+	_, resp := tb.slash(t, "U0ANA", "nudge")
+	if !strings.Contains(visible(resp), want) {
+		t.Errorf("answer = %q, want %q", visible(resp), want)
+	}
+	waitFor(t, "the delivery marked failed", func() bool {
+		ds, _ := tb.db.Deliveries(context.Background(), "U0ANA", 10)
+		return len(ds) == 1 && ds[0].State == storage.StateFailed
+	})
+	clock.Add(3 * time.Minute)
+	settle(t, tb)
+	if n := len(nudgeMessages(tb.fake, "U0ANA")); n != 0 {
+		t.Errorf("a failed delivery was sent %d times", n)
 	}
 }

@@ -35,8 +35,10 @@ const msgLookBackKept = "Thank you. I have kept this with what you wrote back th
 const (
 	msgNudgePending = "One is on its way already: it will be in your DMs with me within a few minutes, if it is not there yet. " +
 		"No need to ask again."
-	msgNudgeLate = "Your nudge is on its way: Slack did not take it just now, so I will send it again by myself. " +
-		"It will be in your DMs with me within a few minutes. No need to ask again."
+	msgNudgeLate = "Your nudge is on its way: I could not confirm it just now, so I will see to it by myself. " +
+		"It will be in your DMs with me within a few minutes, if it is not there already. No need to ask again."
 	msgNudgeRefused = "Sorry, I could not send your nudge: Slack would not let me post it in our DM, so asking again will not help. " +
 		"If you have turned off messages from apps, turning them back on should fix it."
+	msgNudgeBroken = "Sorry, I could not send your nudge: Slack refused it for a reason on my side, so asking again will not help. " +
+		"The person who installed me can see why in my logs."
 )

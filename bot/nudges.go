@@ -160,8 +160,10 @@ func (b *Bot) nudgeCommand(ctx context.Context, log *slog.Logger, who person) me
 		return textMessage(msgNudgePending)
 	case errors.Is(err, errPending): // logged by deliver
 		return textMessage(msgNudgeLate)
-	case errors.Is(err, errGone): // logged by deliver
+	case errors.Is(err, errGone) && refusedByUsersDM(err): // logged by deliver
 		return textMessage(msgNudgeRefused)
+	case errors.Is(err, errGone):
+		return textMessage(msgNudgeBroken)
 	case err != nil:
 		// Nothing was claimed: asking again is the way to get one.
 		log.Warn("nudge now not claimed", keyErr, err)
@@ -191,6 +193,20 @@ func (b *Bot) nudgeNow(ctx context.Context, log *slog.Logger, userID string) err
 		return errNudgePending
 	}
 	return b.deliver(ctx, log, nudgeOut{d: d, note: note})
+}
+
+// dmRefusals are the permanent Slack errors that come from the user's
+// side of the DM (they turned off messages from apps, or their account or
+// DM is gone), not from what the bot sent.
+var dmRefusals = map[string]bool{
+	"channel_not_found": true, "not_in_channel": true, "user_not_found": true,
+	"is_archived": true, "messages_tab_disabled": true, "cannot_dm_bot": true,
+}
+
+// refusedByUsersDM reports whether err is one of dmRefusals.
+func refusedByUsersDM(err error) bool {
+	var se slack.SlackErrorResponse
+	return errors.As(err, &se) && dmRefusals[se.Err]
 }
 
 // errNudgePending: a nudge asked for before (or this very second) is not
