@@ -137,7 +137,11 @@ func (b *Bot) weeklySet(ctx context.Context, log *slog.Logger, sc slack.SlashCom
 		lines = append(lines, "I could not read your timezone from Slack, so I am using UTC.")
 	}
 	offerNow := "`/lead-tip weekly now` posts this week's right away; "
-	if _, posted, err := b.postInWeek(ctx, sc.ChannelID, calendar.WeekOf(b.now(), w.loc)); posted || err != nil {
+	_, posted, err := b.postInWeek(ctx, sc.ChannelID, calendar.WeekOf(b.now(), w.loc))
+	if err != nil {
+		log.Warn("could not tell whether this week's prompt went out; not offering weekly now", keyErr, err)
+	}
+	if posted || err != nil {
 		offerNow = "" // this week's went out already (or it may have: no offer)
 	}
 	lines = append(lines, offerNow+"`/lead-tip weekly off` turns it off. If I cannot post here, I will tell you by DM.")
