@@ -99,7 +99,8 @@ func (w *watcher) slash(ctx context.Context, channel, command, text string) (str
 }
 
 // in runs "in #channel /command text": the channel is created on first use
-// (C0 and its name in capitals, as #general is C0GENERAL), with the user
+// (C0 and its name's letters and digits in capitals, as #general is
+// C0GENERAL), with the user
 // and the bot as members.
 func (w *watcher) in(ctx context.Context, rest string) (string, error) {
 	name, cmd, _ := strings.Cut(rest, " ")
@@ -108,7 +109,16 @@ func (w *watcher) in(ctx context.Context, rest string) (string, error) {
 	if name == "" || !strings.HasPrefix(command, "/") {
 		return "", errors.New("usage: in #channel /lead-tip [text]")
 	}
-	id := "C0" + strings.ToUpper(name)
+	// Slack's channel ids are capitals and digits: #team-leads is C0TEAMLEADS.
+	id := "C0" + strings.ToUpper(strings.Map(func(r rune) rune {
+		if ('a' <= r && r <= 'z') || ('0' <= r && r <= '9') {
+			return r
+		}
+		return -1
+	}, name))
+	if id == "C0" {
+		return "", errors.New("usage: in #channel /lead-tip [text] (a channel name has letters or digits)")
+	}
 	w.s.AddChannel(slackfake.Channel{ID: id, Name: name, Members: []string{w.user}, BotIsMember: true})
 	return w.slash(ctx, id, command, strings.TrimSpace(text))
 }

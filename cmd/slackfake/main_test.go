@@ -228,6 +228,7 @@ func TestConsoleCommands(t *testing.T) {
 	c.typeLine(t, "reply "+ts[1]+" and another thought")
 	c.botSaw(t, `reply "and another thought" in C0TEAM (channel) thread `+ts[1])
 	c.typeLine(t, "in #team /lead-tip anything", "[ephemeral C0TEAM for U0DEV]")
+	c.typeLine(t, "in #team-leads /lead-tip anything", "[ephemeral C0TEAMLEADS for U0DEV]")
 	c.typeLine(t, "in team", "! usage: in #channel /lead-tip [text]")
 
 	c.typeLine(t, "submit mon 08:45", "! no form opened yet")
