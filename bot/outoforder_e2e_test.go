@@ -4,8 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-
-	"github.com/leadcoach/leadbot/bot/slackfake"
 )
 
 // Slack does not promise the order of events: an edit or a deletion can
@@ -18,22 +16,19 @@ import (
 // stored with the edited text.
 func TestE2EChangeBeforeReply(t *testing.T) {
 	t.Parallel()
-	clock := newClock(monday8)
-	env := newEnv(t, clock)
-	env.fake.AddUser(slackfake.User{ID: "U0ANA", TZ: "Europe/Berlin"})
-	tb := env.start(t, Config{})
+	tb, clock := startAna(t)
 	nudge, d := nudged(t, tb, clock, "U0ANA")
 
-	sendEvent(t, env.fake, map[string]any{"type": "message", "subtype": "message_deleted", "channel": nudge.Channel, "channel_type": "im",
+	sendEvent(t, tb.fake, map[string]any{"type": "message", "subtype": "message_deleted", "channel": nudge.Channel, "channel_type": "im",
 		"ts": "1800000001.000300", "deleted_ts": "1800000001.000100"}, "EvDELFIRST")
-	sendEvent(t, env.fake, dmEvent("U0ANA", nudge.Channel, "1800000001.000100", nudge.TS, "said something I regret"), "EvDELETEDLATE")
+	sendEvent(t, tb.fake, dmEvent("U0ANA", nudge.Channel, "1800000001.000100", nudge.TS, "said something I regret"), "EvDELETEDLATE")
 	if n := replyCount(t, tb.db, "U0ANA", d.ID); n != 0 {
 		t.Fatalf("a reply deleted before it came is stored (%d replies)", n)
 	}
 
-	sendEvent(t, env.fake, map[string]any{"type": "message", "subtype": "message_changed", "channel": nudge.Channel, "channel_type": "im", "ts": "1800000002.000200",
+	sendEvent(t, tb.fake, map[string]any{"type": "message", "subtype": "message_changed", "channel": nudge.Channel, "channel_type": "im", "ts": "1800000002.000200",
 		"message": map[string]any{"type": "message", "user": "U0ANA", "text": "Delegated the release notes", "ts": "1800000002.000100", "thread_ts": nudge.TS}}, "EvEDITFIRST")
-	sendEvent(t, env.fake, dmEvent("U0ANA", nudge.Channel, "1800000002.000100", nudge.TS, "Delegated the relase notse"), "EvEDITEDLATE")
+	sendEvent(t, tb.fake, dmEvent("U0ANA", nudge.Channel, "1800000002.000100", nudge.TS, "Delegated the relase notse"), "EvEDITEDLATE")
 	rs, err := tb.db.Replies(context.Background(), "U0ANA", d.ID)
 	if err != nil {
 		t.Fatal(err)

@@ -29,8 +29,14 @@ var errPanic = errors.New("panic please")
 
 func eventRecorded(t *testing.T, db *DB, id string) bool {
 	t.Helper()
+	return eventRecordedIn(t, db.read, id)
+}
+
+// eventRecordedIn is eventRecorded, read through pool.
+func eventRecordedIn(t *testing.T, pool *sql.DB, id string) bool {
+	t.Helper()
 	var n int
-	if err := db.read.QueryRow("SELECT count(*) FROM processed_events WHERE event_id = ?", id).Scan(&n); err != nil {
+	if err := pool.QueryRow("SELECT count(*) FROM processed_events WHERE event_id = ?", id).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n == 1
